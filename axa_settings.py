@@ -1,0 +1,80 @@
+"""The one configuration object of AX-Assist.
+
+Built once at each entry point (CLI, UI, API) from `AXA_*` environment variables and passed
+down; library code never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_threads() -> int:
+    """Use the cores this process may run on; llama.cpp slows down sharply when oversubscribed."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AXA_", env_file=None, extra="ignore")
+
+    # --- storage -----------------------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="All state: Qdrant, manifest, models.")
+    collection: str = "axa_chunks"
+    qdrant_url: str | None = Field(None, description="Qdrant server; embedded engine when unset.")
+    qdrant_api_key: str | None = None
+
+    # --- ingest ------------------------------------------------------------------------------
+    chunk_chars: int = Field(500, ge=100, le=4000, description="Chunk size budget in characters.")
+    chunk_overlap_chars: int = Field(80, ge=0, le=1000)
+    max_file_mb: float = Field(100.0, gt=0, description="Files larger than this are refused.")
+    embedder: str = Field(
+        "use-multilingual",
+        description="'use-multilingual' (bundled) or a local sentence-transformers folder path.",
+    )
+    embed_batch: int = 32
+
+    # --- retrieval ---------------------------------------------------------------------------
+    top_k: int = Field(3, ge=1, le=50)
+    prefetch_k: int = Field(30, ge=1, le=500)
+    # Refusal gate: below both, nothing relevant was retrieved (measured in tests/README).
+    min_dense_score: float = 0.35
+    min_term_coverage: float = 0.5
+
+    # --- LLM ---------------------------------------------------------------------------------
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible server. Unset: start the embedded llama.cpp server."
+    )
+    llm_api_key: str = "not-needed"
+    llm_model: str = Field("qwen2.5-coder-1.5b", description="Bundled model id or served name.")
+    llm_model_path: Path | None = Field(None, description="A local GGUF file to serve instead.")
+    llm_host: str = "127.0.0.1"
+    llm_port: int = 8081
+    llm_threads: int = Field(default_factory=_default_threads)
+    llm_ctx: int = 4096
+    llm_max_tokens: int = 384
+    llm_temperature: float = 0.0
+    llm_timeout_s: float = 120.0
+    llm_start_timeout_s: float = 180.0
+
+    # --- UI ----------------------------------------------------------------------------------
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.sqlite"

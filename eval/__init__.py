@@ -1,0 +1,1 @@
+"""Answer-quality harness (runner, metrics, report): see `axa-eval`."""

@@ -1,0 +1,137 @@
+"""`axa-ingest`: the operators' command to refresh the corpus.
+
+axa-ingest PATH...        add new, replace changed, skip unchanged files
+axa-ingest list           what is indexed (and what failed, with reasons)
+axa-ingest remove PATH... drop documents from the index
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from axa_settings import Settings
+
+from .index import IndexBusyError
+from .manifest import Manifest
+from .pipeline import FileResult, IngestReport, Outcome
+from .store import Store, make_ingestor, open_store
+
+ingest_app = typer.Typer(add_completion=False, help=__doc__)
+admin_app = typer.Typer(add_completion=False, help=__doc__)
+err = Console(stderr=True)
+
+_STYLE = {Outcome.ADDED: "green", Outcome.UPDATED: "cyan", Outcome.SKIPPED: "dim",
+          Outcome.FAILED: "red"}  # fmt: skip
+_LABEL = {Outcome.ADDED: "추가", Outcome.UPDATED: "갱신", Outcome.SKIPPED: "변경 없음",
+          Outcome.FAILED: "실패"}  # fmt: skip
+
+
+def _open(settings: Settings) -> Store:
+    try:
+        return open_store(settings)
+    except IndexBusyError as exc:
+        err.print(f"[red]{exc.user_message}")
+        raise typer.Exit(5) from exc
+
+
+def _summary(report: IngestReport) -> Table:
+    table = Table(title="색인 결과", show_lines=False)
+    for col in ("파일", "결과", "쪽", "청크", "사유"):
+        table.add_column(col)
+    for r in report.results:
+        table.add_row(r.file, f"[{_STYLE[r.outcome]}]{_LABEL[r.outcome]}[/]", str(r.pages),
+                      str(r.chunks), r.reason)  # fmt: skip
+    table.caption = (
+        f"추가 {report.count(Outcome.ADDED)} · 갱신 {report.count(Outcome.UPDATED)} · "
+        f"변경 없음 {report.count(Outcome.SKIPPED)} · 실패 {report.count(Outcome.FAILED)} · "
+        f"{report.pages}쪽, 청크 {report.chunks_written}개, {report.seconds:.1f}초"
+    )
+    return table
+
+
+@ingest_app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report on stdout.")] = False,
+) -> None:
+    """Index files and folders (PDF, Markdown, text) incrementally."""
+    settings = Settings()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with err.status("모델과 색인을 여는 중..."):
+        store = _open(settings)
+        ingestor = make_ingestor(settings, store)
+    try:
+        with Progress(
+            TextColumn("[bold]색인"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=err, transient=True, disable=as_json,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("", total=None)
+
+            def step(result: FileResult, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, description=result.file)
+
+            report = ingestor.ingest(paths, progress=step)
+    finally:
+        ingestor.manifest.close()
+        store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        Console().print(_summary(report))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@admin_app.command("list")
+def list_documents(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List indexed documents with status and errors."""
+    settings = Settings()
+    manifest = Manifest(settings.manifest_path)
+    rows = manifest.all()
+    manifest.close()
+    if as_json:
+        sys.stdout.write(json.dumps([r.__dict__ for r in rows], ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"색인된 문서 ({len(rows)}개)")
+    for col in ("파일", "상태", "쪽", "청크", "색인 시각", "오류"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.file, r.status, str(r.pages), str(r.chunks), r.ingested_at, r.error)
+    Console().print(table)
+
+
+@admin_app.command()
+def remove(paths: Annotated[list[Path], typer.Argument(help="Indexed files to drop.")]) -> None:
+    """Remove documents from the index (the files themselves are not touched)."""
+    settings = Settings()
+    store = _open(settings)
+    ingestor = make_ingestor(settings, store)
+    missing = 0
+    try:
+        for p in paths:
+            if ingestor.remove(str(p.resolve())):
+                err.print(f"삭제함: {p}")
+            else:
+                err.print(f"[red]색인에 없는 문서입니다: {p}")
+                missing += 1
+    finally:
+        ingestor.manifest.close()
+        store.close()
+    raise typer.Exit(1 if missing else 0)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in ("list", "remove"):
+        admin_app()
+    else:
+        ingest_app()

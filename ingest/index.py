@@ -1,0 +1,199 @@
+"""The Qdrant collection: its schema, writes and hybrid queries — the one front door to it.
+
+Embedded engine (a folder under the data dir) by default; a Qdrant server when a URL is given.
+Ingest writes through this module and rag reads through it, so the schema lives in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from qdrant_client import QdrantClient
+from qdrant_client import models as qm
+
+from .documents import Chunk
+from .sparse import SparseVec
+
+DENSE = "dense"
+SPARSE = "sparse"
+_NS = uuid.UUID("6b1f3c2e-5a0d-4c47-9a7e-0c1d2e3f4a5b")
+
+
+class IndexBusyError(RuntimeError):
+    """The embedded index folder is held by another process (one writer at a time)."""
+
+    user_message = (
+        "색인이 다른 프로그램(예: 실행 중인 axa-chat)에서 사용 중입니다. 그 프로그램을 닫고 다시 "
+        "실행하거나, 여러 프로그램이 함께 쓰려면 Qdrant 서버(AXA_QDRANT_URL)를 사용하세요."
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk as stored in the payload, with the query's score for it."""
+
+    id: str
+    score: float
+    file: str
+    page: int
+    title: str
+    text: str
+    doc_id: str
+    section: str = ""
+
+
+def point_id(chunk: Chunk) -> str:
+    """Deterministic: the same chunk of the same file content always maps to the same point."""
+    return str(uuid.uuid5(_NS, f"{chunk.doc_id}\x00{chunk.doc_sha256}\x00{chunk.index}"))
+
+
+def _sparse(vec: SparseVec) -> qm.SparseVector:
+    return qm.SparseVector(indices=vec.indices, values=vec.values)
+
+
+class VectorIndex:
+    def __init__(self, client: QdrantClient, collection: str) -> None:
+        self.client = client
+        self.collection = collection
+
+    @classmethod
+    def open(
+        cls, collection: str, *, path: Path | None = None, url: str | None = None,
+        api_key: str | None = None,
+    ) -> VectorIndex:  # fmt: skip
+        if url:
+            return cls(QdrantClient(url=url, api_key=api_key), collection)
+        if path is None:
+            return cls(QdrantClient(location=":memory:"), collection)
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls(QdrantClient(path=str(path)), collection)
+        except RuntimeError as exc:
+            if "already accessed" in str(exc):
+                raise IndexBusyError(
+                    f"embedded Qdrant at {path} is locked by another process"
+                ) from exc
+            raise
+
+    def close(self) -> None:
+        self.client.close()
+
+    # --- schema ------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.client.collection_exists(self.collection)
+
+    def ensure(self, dim: int) -> None:
+        if self.exists():
+            info = self.client.get_collection(self.collection)
+            vectors = info.config.params.vectors
+            size = vectors[DENSE].size if isinstance(vectors, dict) else None
+            if size != dim:
+                raise ValueError(
+                    f"collection {self.collection!r} holds {size}-dim vectors but the embedder "
+                    f"makes {dim}-dim ones; use another AXA_COLLECTION or re-ingest into a new one"
+                )
+            return
+        self.client.create_collection(
+            self.collection,
+            vectors_config={DENSE: qm.VectorParams(size=dim, distance=qm.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+        )
+        with warnings.catch_warnings():  # the embedded engine ignores payload indexes, says so
+            warnings.simplefilter("ignore", UserWarning)
+            for field in ("doc_id", "file"):
+                self.client.create_payload_index(
+                    self.collection, field, qm.PayloadSchemaType.KEYWORD
+                )
+
+    # --- writes ------------------------------------------------------------------------------
+    def upsert(
+        self, chunks: Sequence[Chunk], dense: np.ndarray, sparse: Sequence[SparseVec],
+        batch: int = 256,
+    ) -> int:  # fmt: skip
+        points = [
+            qm.PointStruct(
+                id=point_id(c),
+                vector={DENSE: dense[i].tolist(), SPARSE: _sparse(sparse[i])},
+                payload={
+                    "doc_id": c.doc_id,
+                    "doc_sha256": c.doc_sha256,
+                    "file": c.file,
+                    "title": c.title,
+                    "page": c.page,
+                    "chunk_index": c.index,
+                    "section": c.section,
+                    "text": c.text,
+                    **c.metadata,
+                },
+            )
+            for i, c in enumerate(chunks)
+        ]
+        for start in range(0, len(points), batch):
+            self.client.upsert(self.collection, points=points[start : start + batch], wait=True)
+        return len(points)
+
+    def delete_document(self, doc_id: str, *, keep_sha256: str | None = None) -> None:
+        """Remove a document's points; with `keep_sha256`, only those of other versions."""
+        must = [qm.FieldCondition(key="doc_id", match=qm.MatchValue(value=doc_id))]
+        must_not = []
+        if keep_sha256 is not None:
+            must_not.append(
+                qm.FieldCondition(key="doc_sha256", match=qm.MatchValue(value=keep_sha256))
+            )
+        self.client.delete(
+            self.collection,
+            points_selector=qm.FilterSelector(filter=qm.Filter(must=must, must_not=must_not)),
+            wait=True,
+        )
+
+    def count(self, doc_id: str | None = None) -> int:
+        if not self.exists():
+            return 0
+        flt = None
+        if doc_id is not None:
+            flt = qm.Filter(
+                must=[qm.FieldCondition(key="doc_id", match=qm.MatchValue(value=doc_id))]
+            )
+        return self.client.count(self.collection, count_filter=flt, exact=True).count
+
+    # --- reads -------------------------------------------------------------------------------
+    def hybrid(
+        self, dense: np.ndarray, sparse: SparseVec, *, limit: int, prefetch: int
+    ) -> list[Hit]:
+        """Dense and sparse candidates fused with Reciprocal Rank Fusion inside Qdrant."""
+        res = self.client.query_points(
+            self.collection,
+            prefetch=[
+                qm.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch),
+                qm.Prefetch(query=_sparse(sparse), using=SPARSE, limit=prefetch),
+            ],
+            query=qm.FusionQuery(fusion=qm.Fusion.RRF),
+            limit=limit,
+            with_payload=True,
+        )
+        return [_hit(p) for p in res.points]
+
+    def dense(self, dense: np.ndarray, *, limit: int) -> list[Hit]:
+        res = self.client.query_points(
+            self.collection, query=dense.tolist(), using=DENSE, limit=limit, with_payload=True
+        )
+        return [_hit(p) for p in res.points]
+
+
+def _hit(p: qm.ScoredPoint) -> Hit:
+    pl = p.payload or {}
+    return Hit(
+        id=str(p.id),
+        score=float(p.score),
+        file=str(pl.get("file", "")),
+        page=int(pl.get("page", 0)),
+        title=str(pl.get("title", "")),
+        text=str(pl.get("text", "")),
+        doc_id=str(pl.get("doc_id", "")),
+        section=str(pl.get("section", "")),
+    )

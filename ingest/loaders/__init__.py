@@ -1,0 +1,65 @@
+"""File loaders, one module per format, chosen by suffix; all return `Document`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..documents import Document
+from .base import Loader, LoadError, sha256_bytes
+from .pdf import PdfLoader
+from .text import TextLoader, decode_korean
+
+LOADERS: tuple[Loader, ...] = (PdfLoader(), TextLoader())
+
+
+def supported_suffixes() -> set[str]:
+    return {s for loader in LOADERS for s in loader.suffixes}
+
+
+def loader_for(path: Path) -> Loader:
+    suffix = path.suffix.lower()
+    for loader in LOADERS:
+        if suffix in loader.suffixes:
+            return loader
+    raise LoadError(f"지원하지 않는 파일 형식입니다 ({suffix or '확장자 없음'})")
+
+
+def read_file(path: Path, *, max_bytes: int | None = None) -> bytes:
+    """Read one file with the size limit; every failure becomes a `LoadError` (Korean reason)."""
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise LoadError(
+                f"파일이 너무 큽니다 ({size / 2**20:.0f}MB > 한도 {max_bytes / 2**20:.0f}MB)"
+            )
+        if size == 0:
+            raise LoadError("내용이 없는 빈 파일입니다")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"파일을 읽을 수 없습니다 ({exc.strerror or type(exc).__name__})") from exc
+    return data
+
+
+def parse(path: Path, data: bytes, sha256: str) -> Document:
+    return loader_for(path).load(path, data, sha256)
+
+
+def load_file(path: Path, *, max_bytes: int | None = None) -> Document:
+    """Read and parse one file; every failure becomes a `LoadError` with a Korean reason."""
+    loader_for(path)  # refuse unsupported types before reading them
+    data = read_file(path, max_bytes=max_bytes)
+    return parse(path, data, sha256_bytes(data))
+
+
+__all__ = [
+    "LOADERS",
+    "LoadError",
+    "Loader",
+    "decode_korean",
+    "load_file",
+    "loader_for",
+    "parse",
+    "read_file",
+    "sha256_bytes",
+    "supported_suffixes",
+]

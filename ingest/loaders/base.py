@@ -1,0 +1,28 @@
+"""The loader interface: a file in, a `Document` of cleaned pages out, or a `LoadError`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+from ..documents import Document
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested. `reason` is a one-line Korean explanation for operators."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Loader(Protocol):
+    name: str
+    suffixes: tuple[str, ...]
+
+    def load(self, path: Path, data: bytes, sha256: str) -> Document: ...
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,183 @@
+"""files -> documents -> chunks -> points: one pass per file, incremental by content hash."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .chunking import KoreanChunker
+from .embedding import Embedder
+from .index import VectorIndex
+from .loaders import LoadError, parse, read_file, sha256_bytes, supported_suffixes
+from .manifest import Manifest
+from .sparse import KiwiBM25
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass
+class FileResult:
+    path: str
+    file: str
+    outcome: Outcome
+    pages: int = 0
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results if r.outcome in (Outcome.ADDED, Outcome.UPDATED))
+
+    @property
+    def chunks_written(self) -> int:
+        return sum(r.chunks for r in self.results if r.outcome in (Outcome.ADDED, Outcome.UPDATED))
+
+    @property
+    def ok(self) -> bool:
+        return self.count(Outcome.FAILED) == 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": self.count(Outcome.ADDED),
+            "updated": self.count(Outcome.UPDATED),
+            "skipped": self.count(Outcome.SKIPPED),
+            "failed": self.count(Outcome.FAILED),
+            "pages": self.pages,
+            "chunks_written": self.chunks_written,
+            "seconds": round(self.seconds, 2),
+            "files": [asdict(r) for r in self.results],
+        }
+
+
+Progress = Callable[[FileResult, int, int], None]
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest (directories walked, symlinked dirs not followed) and paths refused early."""
+    suffixes = supported_suffixes()
+    files: list[Path] = []
+    refused: list[FileResult] = []
+    for p in paths:
+        if p.is_dir():
+            for root, dirs, names in os.walk(p, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    f = Path(root) / name
+                    if f.suffix.lower() in suffixes and not name.startswith("."):
+                        files.append(f)
+        elif p.is_file():
+            files.append(p)
+        else:
+            refused.append(
+                FileResult(str(p), p.name, Outcome.FAILED, reason="파일이나 폴더가 없습니다")
+            )
+    return files, refused
+
+
+class Ingestor:
+    def __init__(
+        self,
+        index: VectorIndex,
+        manifest: Manifest,
+        embedder: Embedder,
+        sparse: KiwiBM25,
+        chunker: KoreanChunker,
+        *,
+        max_bytes: int | None = None,
+        embed_batch: int = 32,
+    ) -> None:
+        self.index = index
+        self.manifest = manifest
+        self.embedder = embedder
+        self.sparse = sparse
+        self.chunker = chunker
+        self.max_bytes = max_bytes
+        self.embed_batch = embed_batch
+
+    def ingest(self, paths: Iterable[Path], *, progress: Progress | None = None) -> IngestReport:
+        start = time.perf_counter()
+        files, refused = expand_paths(paths)
+        report = IngestReport(results=list(refused))
+        self.index.ensure(self.embedder.dim)
+        for i, path in enumerate(files, start=1):
+            result = self.ingest_file(path)
+            report.results.append(result)
+            if progress:
+                progress(result, i, len(files))
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def ingest_file(self, path: Path) -> FileResult:
+        doc_id = str(path.resolve())
+        try:
+            data = read_file(path, max_bytes=self.max_bytes)
+            sha = sha256_bytes(data)
+            previous = self.manifest.get(doc_id)
+            if previous and previous.sha256 == sha and previous.status == "indexed":
+                return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
+            doc = parse(path, data, sha)
+            chunks = self.chunker.chunk(doc)
+            if not chunks:
+                raise LoadError("색인할 텍스트가 없습니다")
+            for batch in _batches(chunks, self.embed_batch):
+                dense = self.embedder.embed_documents([c.text for c in batch])
+                sparse = [self.sparse.encode_document(f"{c.title}\n{c.text}") for c in batch]
+                self.index.upsert(batch, dense, sparse)
+            # New points are in place before the old version's go: a crash leaves a searchable
+            # document, and the re-run (manifest still holds the old hash) converges.
+            self.index.delete_document(doc_id, keep_sha256=sha)
+        except LoadError as exc:
+            return self._failed(path, doc_id, exc.reason)
+        except Exception as exc:
+            log.exception("unexpected failure ingesting %s", path)
+            return self._failed(path, doc_id, f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
+        self.manifest.record(
+            doc_id=doc_id, path=str(path), file=path.name, title=doc.title, sha256=sha,
+            loader=doc.loader, pages=len(doc.pages), chunks=len(chunks), status="indexed",
+        )  # fmt: skip
+        outcome = Outcome.UPDATED if previous else Outcome.ADDED
+        return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
+
+    def _failed(self, path: Path, doc_id: str, reason: str) -> FileResult:
+        previous = self.manifest.get(doc_id)
+        if previous and previous.status == "indexed":
+            self.manifest.mark_failed(doc_id, reason)  # the indexed version stays searchable
+        else:
+            self.manifest.record(
+                doc_id=doc_id, path=str(path), file=path.name, title="", sha256="", loader="",
+                pages=0, chunks=0, status="failed", error=reason,
+            )  # fmt: skip
+        return FileResult(str(path), path.name, Outcome.FAILED, reason=reason)
+
+    def remove(self, doc_id: str) -> bool:
+        if self.manifest.get(doc_id) is None:
+            return False
+        self.index.delete_document(doc_id)
+        self.manifest.remove(doc_id)
+        return True
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

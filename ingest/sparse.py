@@ -1,0 +1,65 @@
+"""Sparse BM25 vectors over Kiwi morphemes.
+
+Korean particles glue to nouns ("지원사업은", "지원사업의"), so whitespace tokens never match;
+morphemes do. Documents carry the BM25 term-frequency part; Qdrant applies IDF itself
+(sparse vector with the IDF modifier), so the index stays correct as documents come and go.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+
+from kiwipiepy import Kiwi
+
+# Content-bearing morpheme tags: nouns, numbers, foreign words, roots, verb/adjective stems.
+CONTENT_TAGS = frozenset(
+    {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_URL", "W_EMAIL"}
+)
+# Morphemes so common in our documents that they carry no signal as query terms.
+_STOP = frozenset({"하", "있", "되", "것", "수", "등", "및", "이", "그", "때", "년", "월", "일"})
+
+
+@dataclass(frozen=True)
+class SparseVec:
+    indices: list[int]
+    values: list[float]
+
+
+def term_id(term: str) -> int:
+    """A stable 31-bit id per term; no vocabulary file to keep in sync across processes."""
+    return zlib.crc32(term.encode("utf-8")) & 0x7FFFFFFF
+
+
+class KiwiBM25:
+    def __init__(self, kiwi: Kiwi, *, k1: float = 1.2, b: float = 0.75, avg_len: float = 120.0):
+        self._kiwi = kiwi
+        self.k1, self.b, self.avg_len = k1, b, avg_len
+
+    def terms(self, text: str) -> list[str]:
+        out = []
+        for tok in self._kiwi.tokenize(text):
+            if tok.tag in CONTENT_TAGS:
+                form = tok.form.lower()
+                if form not in _STOP:
+                    out.append(form)
+        return out
+
+    def encode_document(self, text: str) -> SparseVec:
+        terms = self.terms(text)
+        tf = Counter(terms)
+        norm = self.k1 * (1 - self.b + self.b * len(terms) / self.avg_len)
+        return self._vec({t: c * (self.k1 + 1) / (c + norm) for t, c in tf.items()})
+
+    def encode_query(self, text: str) -> SparseVec:
+        return self._vec(dict.fromkeys(self.terms(text), 1.0))
+
+    @staticmethod
+    def _vec(weights: dict[str, float]) -> SparseVec:
+        merged: dict[int, float] = {}
+        for term, w in weights.items():
+            idx = term_id(term)
+            merged[idx] = merged.get(idx, 0.0) + w
+        items = sorted(merged.items())
+        return SparseVec([i for i, _ in items], [v for _, v in items])

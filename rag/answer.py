@@ -1,0 +1,163 @@
+"""retrieved chunks -> prompt -> streamed answer -> citations, or an honest refusal."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.index import Hit
+from serving.client import ChatModel
+
+from .citations import add_missing_citations, cited_refs
+from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
+from .retrieve import Retrieval, Retriever
+
+_REFUSAL_CORE = "문서에서 찾을 수 없습니다"
+
+
+@dataclass(frozen=True)
+class Source:
+    ref: int
+    file: str
+    page: int
+    score: float
+    text: str
+    title: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    sources: list[Source]
+    prompt_version: str = PROMPT_VERSION
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "answer": self.answer,
+            "refused": self.refused,
+            "sources": [
+                {"file": s.file, "page": s.page, "score": s.score, "text": s.text, "ref": s.ref}
+                for s in self.sources
+            ],
+            "prompt_version": self.prompt_version,
+            "timings": self.timings,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    top_k: int = 3
+    max_tokens: int = 384
+    temperature: float = 0.0
+    min_dense_score: float = 0.35
+    min_term_coverage: float = 0.5
+
+
+def _source(n: int, h: Hit) -> Source:
+    return Source(ref=n, file=h.file, page=h.page, score=round(h.score, 4), text=h.text,
+                  title=h.title)  # fmt: skip
+
+
+def cited_sources(answer: str, hits: list[Hit]) -> list[Source]:
+    """The passages the answer cites as [n], in order of first citation.
+
+    When an answer cites nothing, every passage it was given is returned, so a reader can
+    still check it.
+    """
+    refs = cited_refs(answer, len(hits)) or list(range(1, len(hits) + 1))
+    return [_source(n, hits[n - 1]) for n in refs]
+
+
+def is_refusal(answer: str) -> bool:
+    """Spacing-insensitive: small models write "찾을수 없습니다" as often as the exact phrase."""
+    return _REFUSAL_CORE.replace(" ", "") in re.sub(r"\s+", "", answer)
+
+
+class AnswerStream:
+    """Iterate for text deltas; `result` holds the finished `Answer` afterwards."""
+
+    def __init__(self, deltas: Iterator[str]) -> None:
+        self._deltas = deltas
+        self.result: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._deltas
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: Retriever,
+        llm: ChatModel,
+        settings: AnswerSettings | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.llm = llm
+        self.settings = settings or AnswerSettings()
+        self._today = today
+
+    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
+        return self.retriever.retrieve(question, k or self.settings.top_k)
+
+    def ask(self, question: str) -> Answer:
+        stream = self.stream(question)
+        for _ in stream:
+            pass
+        assert stream.result is not None
+        return stream.result
+
+    def stream(self, question: str) -> AnswerStream:
+        out = AnswerStream(iter(()))
+        out._deltas = self._run(question, out)
+        return out
+
+    def _run(self, question: str, out: AnswerStream) -> Iterator[str]:
+        s = self.settings
+        t0 = time.perf_counter()
+        retrieval = self.retrieve(question)
+        t_retrieved = time.perf_counter()
+        timings = {"retrieve_s": round(t_retrieved - t0, 3)}
+        if not retrieval.relevant(s.min_dense_score, s.min_term_coverage):
+            out.result = Answer(question, REFUSAL, True, [], timings=timings)
+            yield REFUSAL
+            return
+        hits = retrieval.hits
+        passages = [PromptPassage(i, h.file, h.page, h.text) for i, h in enumerate(hits, 1)]
+        today = (self._today or date.today()).isoformat()
+        messages = build_messages(question, passages, today=today)
+        parts: list[str] = []
+        first: float | None = None
+        for delta in self.llm.stream(messages, max_tokens=s.max_tokens, temperature=s.temperature):
+            if first is None:
+                first = time.perf_counter()
+            parts.append(delta)
+            yield delta
+        text = "".join(parts).strip()
+        end = time.perf_counter()
+        timings["ttft_s"] = round((first or end) - t0, 3)
+        timings["total_s"] = round(end - t0, 3)
+        refused = not text or is_refusal(text)
+        if refused:
+            text = REFUSAL
+        else:
+            text = add_missing_citations(text, [h.text for h in hits], self.retriever.sparse.terms)
+        sources = [] if refused else cited_sources(text, hits)
+        out.result = Answer(question, text, refused, sources, timings=timings)
+
+
+def retrieval_answer(retrieval: Retrieval) -> Answer:
+    """The `--retrieve-only` result: the sources a full answer would be built from, no LLM."""
+    return Answer(
+        retrieval.question,
+        "",
+        False,
+        [_source(i, h) for i, h in enumerate(retrieval.hits, 1)],
+    )

@@ -1,0 +1,95 @@
+"""`axa-ask`: one question from the terminal; streams the answer, then prints the sources."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from axa_settings import Settings
+from ingest.index import IndexBusyError
+from ingest.store import Store, open_store
+from serving import ServingError, chat_model
+
+from .answer import Answer, retrieval_answer
+from .service import make_assistant, make_retriever
+
+app = typer.Typer(add_completion=False)
+err = Console(stderr=True)
+
+
+def _print_sources(console: Console, answer: Answer) -> None:
+    if not answer.sources:
+        return
+    console.print("\n[bold]출처[/bold]")
+    for s in answer.sources:
+        snippet = s.text.replace("\n", " ")[:80]
+        console.print(f"  [{s.ref}] {s.file} {s.page}쪽 — {snippet}…", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="질문 (한국어)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    retrieve_only: Annotated[
+        bool, typer.Option("--retrieve-only", help="Top-k sources only, no LLM call.")
+    ] = False,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50)] = None,
+) -> None:
+    """Answer one question from the indexed documents, with citations."""
+    settings = Settings()
+    if k is not None:
+        settings = settings.model_copy(update={"top_k": k})
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not question.strip():
+        err.print("[red]질문을 입력해 주세요.")
+        raise typer.Exit(2)
+    try:
+        store = open_store(settings)
+    except IndexBusyError as exc:
+        err.print(f"[red]{exc.user_message}")
+        raise typer.Exit(5) from exc
+    try:
+        if not store.index.exists() or store.index.count() == 0:
+            err.print("[red]색인된 문서가 없습니다. 먼저 `axa-ingest 폴더` 로 문서를 색인하세요.")
+            raise typer.Exit(3)
+        if retrieve_only:
+            result = retrieval_answer(
+                make_retriever(settings, store).retrieve(question, settings.top_k)
+            )
+        else:
+            result = _answer(settings, store, question, stream=not as_json)
+    finally:
+        store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    elif retrieve_only:
+        _print_sources(Console(), result)
+
+
+def _answer(settings: Settings, store: Store, question: str, *, stream: bool) -> Answer:
+    out = Console()
+    try:
+        with chat_model(settings) as llm:
+            answer_stream = make_assistant(settings, store, llm).stream(question)
+            for delta in answer_stream:
+                if stream:
+                    out.print(delta, end="", highlight=False, markup=False)
+    except ServingError as exc:
+        logging.getLogger(__name__).error("%s", exc)
+        err.print(f"[red]{exc.user_message}")
+        raise typer.Exit(4) from exc
+    result = answer_stream.result
+    assert result is not None
+    if stream:
+        out.print()
+        _print_sources(out, result)
+    return result
+
+
+def main() -> None:
+    app()

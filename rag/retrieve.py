@@ -1,0 +1,57 @@
+"""Hybrid retrieval (dense + Kiwi BM25, RRF in Qdrant) and the signal for refusing early."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.embedding import Embedder
+from ingest.index import Hit, VectorIndex
+from ingest.sparse import KiwiBM25
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    hits: list[Hit]
+    dense_top: float  # best cosine of any chunk to the question
+    term_coverage: float  # share of the question's content morphemes found in the hits
+
+    def relevant(self, min_dense: float, min_coverage: float) -> bool:
+        """Nothing relevant only when both signals are weak: paraphrases pass on the dense one,
+        exact names and numbers on the lexical one."""
+        if not self.hits:
+            return False
+        return self.dense_top >= min_dense or self.term_coverage >= min_coverage
+
+
+class Retriever:
+    def __init__(
+        self, index: VectorIndex, embedder: Embedder, sparse: KiwiBM25, *, prefetch_k: int = 30
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.sparse = sparse
+        self.prefetch_k = prefetch_k
+
+    def retrieve(self, question: str, k: int) -> Retrieval:
+        if not self.index.exists():
+            return Retrieval(question, [], 0.0, 0.0)
+        qvec = self.embedder.embed_query(question)
+        qsparse = self.sparse.encode_query(question)
+        hits = self.index.hybrid(qvec, qsparse, limit=k, prefetch=max(k, self.prefetch_k))
+        top = self.index.dense(qvec, limit=1)
+        return Retrieval(
+            question=question,
+            hits=hits,
+            dense_top=top[0].score if top else 0.0,
+            term_coverage=self._coverage(question, hits),
+        )
+
+    def _coverage(self, question: str, hits: list[Hit]) -> float:
+        terms = set(self.sparse.terms(question))
+        if not terms:
+            return 0.0
+        found: set[str] = set()
+        for h in hits:
+            found |= terms & set(self.sparse.terms(f"{h.title}\n{h.text}"))
+        return len(found) / len(terms)

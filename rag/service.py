@@ -1,0 +1,28 @@
+"""Assemble an `Assistant` from Settings and already-open parts (the entry points' helper)."""
+
+from __future__ import annotations
+
+from axa_settings import Settings
+from ingest.store import Store
+from serving.client import ChatModel
+
+from .answer import AnswerSettings, Assistant
+from .retrieve import Retriever
+
+
+def answer_settings(settings: Settings) -> AnswerSettings:
+    return AnswerSettings(
+        top_k=settings.top_k,
+        max_tokens=settings.llm_max_tokens,
+        temperature=settings.llm_temperature,
+        min_dense_score=settings.min_dense_score,
+        min_term_coverage=settings.min_term_coverage,
+    )
+
+
+def make_retriever(settings: Settings, store: Store) -> Retriever:
+    return Retriever(store.index, store.embedder, store.sparse, prefetch_k=settings.prefetch_k)
+
+
+def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistant:
+    return Assistant(make_retriever(settings, store), llm, answer_settings(settings))

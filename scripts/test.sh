@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up (idempotent), lint, and run the whole test suite with the real small LLM.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+exec .venv/bin/python -m pytest -ra "$@"

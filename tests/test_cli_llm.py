@@ -1,0 +1,61 @@
+"""The CLIs as users run them, against the real index and the real LLM server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from qdrant_client import QdrantClient
+
+from axa_settings import Settings
+from serving import EmbeddedLlamaServer
+
+pytestmark = pytest.mark.llm
+
+
+def _cli(args: list[str], settings: Settings, server: EmbeddedLlamaServer):
+    env = {
+        **os.environ,
+        "AXA_DATA_DIR": str(settings.data_dir),
+        "AXA_LLM_BASE_URL": server.base_url,
+        "AXA_LLM_MODEL": settings.llm_model,
+    }
+    bindir = Path(sys.executable).parent
+    return subprocess.run(
+        [str(bindir / args[0]), *args[1:]], env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_axa_ask_json(indexed: Settings, llm_server: EmbeddedLlamaServer) -> None:
+    proc = _cli(["axa-ask", "--json", "대구시 AI 대전환 사업의 총 예산은?"], indexed, llm_server)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) >= {"answer", "refused", "sources"}
+    assert "236억" in out["answer"] and out["refused"] is False
+    assert {"file", "page", "score", "text"} <= set(out["sources"][0])
+    assert ("대구_AI대전환_사업_개요.pdf", 1) in [(s["file"], s["page"]) for s in out["sources"]]
+
+
+def test_axa_ask_retrieve_only(indexed: Settings, llm_server: EmbeddedLlamaServer) -> None:
+    proc = _cli(["axa-ask", "--json", "--retrieve-only", "-k", "4", "울산테크노파크"], indexed,
+                llm_server)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["answer"] == "" and len(out["sources"]) == 4
+    assert out["sources"][0]["file"] == "울산_AI대전환_사업_개요.pdf"
+
+
+def test_index_in_use_gives_an_actionable_message(
+    indexed: Settings, llm_server: EmbeddedLlamaServer
+) -> None:
+    holder = QdrantClient(path=str(indexed.qdrant_path))
+    try:
+        proc = _cli(["axa-ask", "대구 예산"], indexed, llm_server)
+    finally:
+        holder.close()
+    assert proc.returncode == 5
+    assert "다른 프로그램" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import KoreanChunker
+from ingest.index import VectorIndex
+from ingest.manifest import Manifest
+from ingest.pipeline import Ingestor, Outcome
+from ingest.sparse import KiwiBM25
+from tests.conftest import SAMPLE_CORPUS
+from tests.fakes import ToyEmbedder
+
+
+@pytest.fixture()
+def ingestor(kiwi, tmp_path: Path) -> Ingestor:
+    return Ingestor(
+        VectorIndex.open("t", path=tmp_path / "qdrant"),
+        Manifest(tmp_path / "manifest.sqlite"),
+        ToyEmbedder(),
+        KiwiBM25(kiwi),
+        KoreanChunker(kiwi, chunk_chars=300, overlap_chars=50),
+        max_bytes=10 * 2**20,
+    )
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, dest)
+    return dest
+
+
+def test_ingest_then_unchanged_reingest_writes_nothing(ingestor: Ingestor, corpus: Path) -> None:
+    first = ingestor.ingest([corpus])
+    assert first.ok and first.count(Outcome.ADDED) == 4
+    points = ingestor.index.count()
+    assert points == first.chunks_written > 0
+    second = ingestor.ingest([corpus])
+    assert second.count(Outcome.SKIPPED) == 4
+    assert second.chunks_written == 0
+    assert ingestor.index.count() == points
+
+
+def test_changed_file_replaces_its_points(ingestor: Ingestor, corpus: Path) -> None:
+    ingestor.ingest([corpus])
+    md = corpus / "sLLM_데이터프리존_이용_안내.md"
+    doc_id = str(md.resolve())
+    before = ingestor.index.count(doc_id)
+    md.write_text("# 정정 공고\n\n이용 신청은 12월 1일부터 받는다.", encoding="utf-8")
+    report = ingestor.ingest([md])
+    assert [r.outcome for r in report.results] == [Outcome.UPDATED]
+    assert ingestor.index.count(doc_id) == 1 != before
+    texts = [h.text for h in ingestor.index.dense(ToyEmbedder().embed_query("이용 신청"), limit=50)
+             if h.doc_id == doc_id]  # fmt: skip
+    assert texts == ["# 정정 공고\n\n이용 신청은 12월 1일부터 받는다."]
+
+
+def test_bad_file_is_reported_and_others_are_indexed(ingestor: Ingestor, corpus: Path) -> None:
+    (corpus / "깨진 파일 🙂.pdf").write_bytes(b"%PDF-garbage")
+    report = ingestor.ingest([corpus, corpus / "없는파일.pdf"])
+    failed = {r.file: r.reason for r in report.results if r.outcome == Outcome.FAILED}
+    assert set(failed) == {"깨진 파일 🙂.pdf", "없는파일.pdf"}
+    assert "손상" in failed["깨진 파일 🙂.pdf"]
+    assert report.count(Outcome.ADDED) == 4
+    assert not report.ok
+
+
+def test_broken_new_version_keeps_the_indexed_one(ingestor: Ingestor, corpus: Path) -> None:
+    pdf = corpus / "울산_AI대전환_사업_개요.pdf"
+    ingestor.ingest([pdf])
+    doc_id = str(pdf.resolve())
+    kept = ingestor.index.count(doc_id)
+    pdf.write_bytes(b"%PDF-1.7 truncated upload")
+    report = ingestor.ingest([pdf])
+    assert report.results[0].outcome == Outcome.FAILED
+    assert ingestor.index.count(doc_id) == kept > 0
+    row = ingestor.manifest.get(doc_id)
+    assert row is not None and row.status == "indexed" and "손상" in row.error
+
+
+def test_remove(ingestor: Ingestor, corpus: Path) -> None:
+    ingestor.ingest([corpus])
+    doc_id = str((corpus / "대구_AI대전환_사업_개요.pdf").resolve())
+    assert ingestor.remove(doc_id)
+    assert ingestor.index.count(doc_id) == 0
+    assert ingestor.manifest.get(doc_id) is None
+    assert not ingestor.remove(doc_id)

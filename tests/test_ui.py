@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest.chunking import KoreanChunker
+from ingest.index import VectorIndex
+from ingest.manifest import Manifest
+from ingest.pipeline import Ingestor
+from ingest.sparse import KiwiBM25
+from rag import AnswerSettings, Assistant, Retriever
+from serving import LLMUnavailableError
+from tests.conftest import SAMPLE_CORPUS, free_port
+from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
+from ui import CorpusInfo, build_app, respond
+from ui.app import GENERIC_ERROR
+
+Q = "대구시 AI 대전환 사업의 총 예산은?"
+
+
+@pytest.fixture(scope="module")
+def retriever(kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    index = VectorIndex.open("ui")
+    sparse = KiwiBM25(kiwi)
+    manifest = Manifest(tmp_path_factory.mktemp("ui") / "m.sqlite")
+    Ingestor(index, manifest, ToyEmbedder(), sparse, KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])
+    return Retriever(index, ToyEmbedder(), sparse)
+
+
+def make(retriever: Retriever, llm) -> Assistant:
+    return Assistant(retriever, llm, AnswerSettings(top_k=3), today=date(2026, 11, 22))
+
+
+def test_respond_streams_then_shows_sources(retriever: Retriever) -> None:
+    states = list(respond(make(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1].")), Q, []))
+    assert states[0][-1] == {"role": "assistant", "content": ""}
+    assert any(s[-1]["content"] == "총 예산" for s in states)  # a partial, streamed state
+    final = states[-1]
+    assert final[0] == {"role": "user", "content": Q}
+    assert final[1]["content"].startswith("총 예산은 236억 원입니다 [1].")
+    assert "**출처**" in final[1]["content"]
+    assert "[1] **대구_AI대전환_사업_개요.pdf** 1쪽" in final[1]["content"]
+
+
+def test_llm_down_shows_korean_message_not_a_trace(retriever: Retriever) -> None:
+    final = list(respond(make(retriever, FailingLLM(LLMUnavailableError("x"))), Q, []))[-1]
+    assert final[-1]["content"] == LLMUnavailableError.user_message
+
+
+def test_unexpected_error_shows_generic_message(retriever: Retriever) -> None:
+    final = list(respond(make(retriever, FailingLLM(KeyError("boom"))), Q, []))[-1]
+    assert final[-1]["content"] == GENERIC_ERROR
+
+
+def test_empty_message_changes_nothing(retriever: Retriever) -> None:
+    assert list(respond(make(retriever, ScriptedLLM("x")), "   ", [])) == [[]]
+
+
+def test_app_serves_on_loopback(retriever: Retriever, tmp_path: Path) -> None:
+    corpus = CorpusInfo(documents=4, last_refresh="2026-11-22T03:00:00+00:00")
+    assert "문서 4건" in corpus.notice() and "2026-11-22 03:00" in corpus.notice()
+    app = build_app(make(retriever, ScriptedLLM("x")), corpus)
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True)
+    try:
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200
+        assert "AX-Assist" in page.text
+    finally:
+        app.close()

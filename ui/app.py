@@ -1,0 +1,100 @@
+"""The Gradio chat: layout and event wiring over `rag.Assistant`, nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import gradio as gr
+
+from rag import Answer, Assistant
+from serving import ServingError
+
+log = logging.getLogger(__name__)
+
+TITLE = "AX-Assist · 지역 AI 대전환 지원사업 도우미"
+EXAMPLES = [
+    "대구시 AI 대전환 사업의 총 예산은?",
+    "울산 AI 대전환 사업의 주관기관은 어디인가요?",
+    "지역 주도형 AI 대전환 사업 공모 마감일은 언제인가요?",
+]
+GENERIC_ERROR = "일시적인 오류로 답변하지 못했습니다. 잠시 후 다시 시도해 주세요."
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class CorpusInfo:
+    documents: int
+    last_refresh: str | None
+
+    def notice(self) -> str:
+        when = self.last_refresh.replace("T", " ")[:16] if self.last_refresh else "없음"
+        return (
+            f"답변은 색인된 문서 {self.documents}건에서만 찾습니다 (마지막 갱신: {when} UTC). "
+            '문서에 없는 내용은 "문서에서 찾을 수 없습니다"라고 답합니다.'
+        )
+
+
+def format_sources(answer: Answer) -> str:
+    if not answer.sources:
+        return ""
+    lines = ["", "", "**출처**"]
+    for s in answer.sources:
+        snippet = " ".join(s.text.split())[:120]
+        lines.append(f"- [{s.ref}] **{s.file}** {s.page}쪽 — {snippet}…")
+    return "\n".join(lines)
+
+
+def respond(assistant: Assistant, message: str, history: list[Message]) -> Iterator[list[Message]]:
+    """Stream one answer into the chat; errors become a Korean sentence, never a trace."""
+    question = (message or "").strip()
+    if not question:
+        yield history
+        return
+    history = [*history, {"role": "user", "content": question}]
+    yield [*history, {"role": "assistant", "content": ""}]
+    text = ""
+    try:
+        stream = assistant.stream(question)
+        for delta in stream:
+            text += delta
+            yield [*history, {"role": "assistant", "content": text}]
+        result = stream.result
+        if result is not None:
+            text = result.answer + format_sources(result)
+    except ServingError as exc:
+        log.error("LLM error: %s", exc)
+        text = exc.user_message
+    except Exception:
+        log.exception("unexpected error answering %r", question)
+        text = GENERIC_ERROR
+    yield [*history, {"role": "assistant", "content": text}]
+
+
+def build_app(assistant: Assistant, corpus: CorpusInfo, *, concurrency: int = 1) -> gr.Blocks:
+    with gr.Blocks(title=TITLE) as app:
+        gr.Markdown(f"## {TITLE}\n{corpus.notice()}")
+        chatbot = gr.Chatbot(
+            label="대화", height=520, elem_id="chat", buttons=["copy"], feedback_options=None,
+            placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
+        )  # fmt: skip
+        with gr.Row():
+            box = gr.Textbox(
+                placeholder="질문을 입력하세요 (예: 대구시 AI 대전환 사업의 총 예산은?)",
+                show_label=False, scale=8, elem_id="question", autofocus=True,
+            )  # fmt: skip
+            send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
+        gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
+        reset = gr.Button("대화 초기화", variant="secondary", size="sm")
+
+        def _respond(message: str, history: list[Message]) -> Iterator[list[Message]]:
+            yield from respond(assistant, message, history)
+
+        for trigger in (box.submit, send.click):
+            trigger(_respond, [box, chatbot], chatbot, concurrency_limit=concurrency).then(
+                lambda: "", None, box
+            )
+        reset.click(lambda: [], None, chatbot)
+    return app
