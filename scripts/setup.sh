@@ -41,7 +41,7 @@ cmake_args+=" -DLLAVA_BUILD=OFF -DGGML_OPENMP=ON"
 for f in avx avx2 fma f16c; do has "$f" && cmake_args+=" -DGGML_${f^^}=ON" || cmake_args+=" -DGGML_${f^^}=OFF"; done
 if has avx512f; then
   cmake_args+=" -DGGML_AVX512=ON"
-  has avx512_vbmi && cmake_args+=" -DGGML_AVX512_VBMI=ON"
+  has avx512vbmi && cmake_args+=" -DGGML_AVX512_VBMI=ON"
   has avx512_vnni && cmake_args+=" -DGGML_AVX512_VNNI=ON"
   has avx512_bf16 && cmake_args+=" -DGGML_AVX512_BF16=ON"
 else

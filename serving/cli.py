@@ -84,8 +84,10 @@ def start(
         err.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
     err.print(f"[green]LLM server ready: {url} (model {settings.llm_model}); Ctrl+C stops it")
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        signal.sigwait(stop_signals)
     finally:
         server.stop()
 

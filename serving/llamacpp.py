@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +15,19 @@ from .client import is_healthy
 from .errors import LLMUnavailableError
 
 log = logging.getLogger(__name__)
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when its owner dies, even by SIGKILL; no orphaned model.
+
+    The signal follows the *thread* that started the server, so start it from a long-lived
+    thread (the entry points use the main thread).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # pragma: no cover - not Linux
+        pass
 
 
 class EmbeddedLlamaServer:
@@ -73,7 +88,9 @@ class EmbeddedLlamaServer:
             )
         out = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
         log.info("starting embedded LLM server: %s", " ".join(self.command()))
-        self._proc = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT)
+        self._proc = subprocess.Popen(
+            self.command(), stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:

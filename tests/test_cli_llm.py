@@ -59,3 +59,32 @@ def test_index_in_use_gives_an_actionable_message(
         holder.close()
     assert proc.returncode == 5
     assert "다른 프로그램" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_embedded_server_dies_with_its_owner(llm_settings: Settings) -> None:
+    """An owner killed with SIGKILL (no clean-up code runs) leaves no model server behind."""
+    import signal
+    import time
+
+    from serving import is_healthy
+    from tests.conftest import free_port
+
+    port = free_port()
+    code = (
+        "import sys, time; from pathlib import Path; from serving import EmbeddedLlamaServer; "
+        f"s = EmbeddedLlamaServer(Path({str(llm_settings.llm_model_path)!r}), alias='x', port={port}); "
+        "s.start(); print('up', flush=True); time.sleep(600)"
+    )
+    owner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "up"
+        url = f"http://127.0.0.1:{port}/v1"
+        assert is_healthy(url)
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while is_healthy(url, timeout_s=1) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not is_healthy(url, timeout_s=1)
+    finally:
+        owner.kill()

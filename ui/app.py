@@ -92,9 +92,9 @@ def build_app(assistant: Assistant, corpus: CorpusInfo, *, concurrency: int = 1)
         def _respond(message: str, history: list[Message]) -> Iterator[list[Message]]:
             yield from respond(assistant, message, history)
 
-        for trigger in (box.submit, send.click):
-            trigger(_respond, [box, chatbot], chatbot, concurrency_limit=concurrency).then(
-                lambda: "", None, box
-            )
-        reset.click(lambda: [], None, chatbot)
+        for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
+            trigger(
+                _respond, [box, chatbot], chatbot, concurrency_limit=concurrency, api_name=name
+            ).then(lambda: "", None, box, api_name=False)
+        reset.click(lambda: [], None, chatbot, api_name=False)
     return app

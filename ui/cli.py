@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from typing import Annotated
 
 import typer
@@ -33,6 +34,11 @@ def corpus_info(settings: Settings) -> CorpusInfo:
         manifest.close()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a service manager's stop) closes the UI like Ctrl+C, so the LLM server stops too."""
+    raise KeyboardInterrupt
+
+
 @app.command()
 def chat(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
@@ -41,6 +47,7 @@ def chat(
     """Open the Korean chat UI."""
     settings = Settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         store = open_store(settings)
     except IndexBusyError as exc:
