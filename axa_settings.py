@@ -39,6 +39,8 @@ class Settings(BaseSettings):
         description="'use-multilingual' (bundled) or a local sentence-transformers folder path.",
     )
     embed_batch: int = 32
+    ocr: bool = Field(True, description="OCR scanned PDF pages with Tesseract when installed.")
+    ocr_lang: str = "kor+eng"
 
     # --- retrieval ---------------------------------------------------------------------------
     top_k: int = Field(3, ge=1, le=50)

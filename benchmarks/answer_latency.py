@@ -59,7 +59,10 @@ def main() -> None:
                     hits = assistant.retrieve(q).hits
                     msgs = build_messages(
                         q,
-                        [PromptPassage(i, h.file, h.page, h.text) for i, h in enumerate(hits, 1)],
+                        [
+                            PromptPassage(i, h.file, h.location, h.text)
+                            for i, h in enumerate(hits, 1)
+                        ],
                         today="2026-11-22",
                     )
                     t0 = time.perf_counter()

@@ -2,16 +2,62 @@
 
 LlamaIndex's SentenceSplitter does the budgeted merging with overlap; Kiwi supplies the
 sentence boundaries (Punkt, its default, does not know Korean endings such as "~함." or "~음").
+Markdown tables are cut between rows only, and every piece repeats the header row, so a row
+keeps its column meaning ("지원한도 | 최대 2억 원") wherever it lands.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from kiwipiepy import Kiwi
 from llama_index.core.node_parser import SentenceSplitter
 
 from .documents import Chunk, Document
+
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
+
+
+def _blocks(text: str) -> list[tuple[bool, str]]:
+    """(is_table, text) runs: consecutive lines starting with '|' form a table."""
+    blocks: list[tuple[bool, list[str]]] = []
+    for line in text.split("\n"):
+        is_table = line.lstrip().startswith("|")
+        if blocks and blocks[-1][0] == is_table:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((is_table, [line]))
+    return [(t, "\n".join(lines).strip()) for t, lines in blocks if "\n".join(lines).strip()]
+
+
+def split_table(table: str, budget: int) -> list[str]:
+    lines = [line for line in table.split("\n") if line.strip()]
+    header: list[str] = []
+    if len(lines) >= 2 and _TABLE_SEPARATOR.match(lines[1].strip()):
+        header, lines = lines[:2], lines[2:]
+    pieces: list[str] = []
+    current: list[str] = []
+    for row in lines:
+        candidate = "\n".join([*header, *current, row])
+        if current and len(candidate) > budget:
+            pieces.append("\n".join([*header, *current]))
+            current = []
+        current.append(row)
+    if current or header:
+        pieces.append("\n".join([*header, *current]))
+    return pieces
+
+
+def _merge_small(pieces: list[str], budget: int) -> list[str]:
+    """Join neighbours while they fit: a one-row heading table belongs with its section."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(out[-1]) + 1 + len(piece) <= budget:
+            out[-1] = f"{out[-1]}\n{piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 class KoreanChunker:
@@ -38,7 +84,15 @@ class KoreanChunker:
     def split_text(self, text: str) -> list[str]:
         if len(text) <= self.chunk_chars:
             return [text]
-        return [c for c in self._splitter.split_text(text) if c.strip()]
+        pieces: list[str] = []
+        for is_table, block in _blocks(text):
+            if is_table:
+                pieces += split_table(block, self.chunk_chars)
+            elif len(block) <= self.chunk_chars:
+                pieces.append(block)
+            else:
+                pieces += [c for c in self._splitter.split_text(block) if c.strip()]
+        return _merge_small(pieces, self.chunk_chars)
 
     def chunk(self, doc: Document) -> list[Chunk]:
         return list(self._iter_chunks(doc))
@@ -57,5 +111,6 @@ class KoreanChunker:
                     text=text.strip(),
                     section=page.section,
                     metadata=dict(doc.metadata),
+                    unit=doc.unit,
                 )
                 index += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -30,9 +31,9 @@ admin_app = typer.Typer(add_completion=False, help=__doc__)
 err = Console(stderr=True)
 
 _STYLE = {Outcome.ADDED: "green", Outcome.UPDATED: "cyan", Outcome.SKIPPED: "dim",
-          Outcome.FAILED: "red"}  # fmt: skip
+          Outcome.FAILED: "red", Outcome.REMOVED: "yellow"}  # fmt: skip
 _LABEL = {Outcome.ADDED: "추가", Outcome.UPDATED: "갱신", Outcome.SKIPPED: "변경 없음",
-          Outcome.FAILED: "실패"}  # fmt: skip
+          Outcome.FAILED: "실패", Outcome.REMOVED: "삭제"}  # fmt: skip
 
 
 def _open(settings: Settings) -> Store:
@@ -53,6 +54,7 @@ def _summary(report: IngestReport) -> Table:
     table.caption = (
         f"추가 {report.count(Outcome.ADDED)} · 갱신 {report.count(Outcome.UPDATED)} · "
         f"변경 없음 {report.count(Outcome.SKIPPED)} · 실패 {report.count(Outcome.FAILED)} · "
+        f"삭제 {report.count(Outcome.REMOVED)} · "
         f"{report.pages}쪽, 청크 {report.chunks_written}개, {report.seconds:.1f}초"
     )
     return table
@@ -62,8 +64,12 @@ def _summary(report: IngestReport) -> Table:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report on stdout.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Drop indexed documents whose files are gone.")
+    ] = False,
 ) -> None:
-    """Index files and folders (PDF, Markdown, text) incrementally."""
+    """Index files and folders (PDF, HWP, HWPX, DOCX, HTML, Markdown, text) incrementally."""
     settings = Settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with err.status("모델과 색인을 여는 중..."):
@@ -75,11 +81,18 @@ def ingest(
             TextColumn("{task.description}"), console=err, transient=True, disable=as_json,
         ) as bar:  # fmt: skip
             task = bar.add_task("", total=None)
+            started = time.perf_counter()
+            pages = chunks = 0
 
             def step(result: FileResult, done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total, description=result.file)
+                nonlocal pages, chunks
+                if result.outcome in (Outcome.ADDED, Outcome.UPDATED):
+                    pages, chunks = pages + result.pages, chunks + result.chunks
+                rate = chunks / max(time.perf_counter() - started, 1e-6)
+                info = f"{pages}쪽 · 청크 {chunks}개 ({rate:.0f}/s) · {result.file}"
+                bar.update(task, completed=done, total=total, description=info)
 
-            report = ingestor.ingest(paths, progress=step)
+            report = ingestor.ingest(paths, progress=step, dry_run=dry_run, prune=prune)
     finally:
         ingestor.manifest.close()
         store.close()

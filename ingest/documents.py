@@ -23,6 +23,7 @@ class Document:
     sha256: str
     pages: list[Page]
     metadata: dict[str, str] = field(default_factory=dict)
+    unit: str = "page"  # "page" (PDF) or "section" (page-less formats: HWP, DOCX, HTML, text)
 
     @property
     def doc_id(self) -> str:
@@ -41,3 +42,11 @@ class Chunk:
     text: str
     section: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    unit: str = "page"
+
+
+def location_label(unit: str, number: int, section: str = "") -> str:
+    """How a citation names its place: "3쪽" for a PDF page, "2번째 구역 (제목)" otherwise."""
+    if unit == "page":
+        return f"{number}쪽"
+    return f"{number}번째 구역" + (f" ({section})" if section else "")

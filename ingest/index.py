@@ -16,7 +16,7 @@ import numpy as np
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
-from .documents import Chunk
+from .documents import Chunk, location_label
 from .sparse import SparseVec
 
 DENSE = "dense"
@@ -45,6 +45,11 @@ class Hit:
     text: str
     doc_id: str
     section: str = ""
+    unit: str = "page"
+
+    @property
+    def location(self) -> str:
+        return location_label(self.unit, self.page, self.section)
 
 
 def point_id(chunk: Chunk) -> str:
@@ -127,6 +132,7 @@ class VectorIndex:
                     "page": c.page,
                     "chunk_index": c.index,
                     "section": c.section,
+                    "unit": c.unit,
                     "text": c.text,
                     **c.metadata,
                 },
@@ -196,4 +202,5 @@ def _hit(p: qm.ScoredPoint) -> Hit:
         text=str(pl.get("text", "")),
         doc_id=str(pl.get("doc_id", "")),
         section=str(pl.get("section", "")),
+        unit=str(pl.get("unit", "page")),
     )

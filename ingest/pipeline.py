@@ -13,7 +13,15 @@ from pathlib import Path
 from .chunking import KoreanChunker
 from .embedding import Embedder
 from .index import VectorIndex
-from .loaders import LoadError, parse, read_file, sha256_bytes, supported_suffixes
+from .loaders import (
+    Loader,
+    LoadError,
+    make_loaders,
+    parse,
+    read_file,
+    sha256_bytes,
+    supported_suffixes,
+)
 from .manifest import Manifest
 from .sparse import KiwiBM25
 
@@ -25,6 +33,7 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     SKIPPED = "skipped"
     FAILED = "failed"
+    REMOVED = "removed"
 
 
 @dataclass
@@ -63,6 +72,7 @@ class IngestReport:
             "updated": self.count(Outcome.UPDATED),
             "skipped": self.count(Outcome.SKIPPED),
             "failed": self.count(Outcome.FAILED),
+            "removed": self.count(Outcome.REMOVED),
             "pages": self.pages,
             "chunks_written": self.chunks_written,
             "seconds": round(self.seconds, 2),
@@ -73,9 +83,8 @@ class IngestReport:
 Progress = Callable[[FileResult, int, int], None]
 
 
-def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+def expand_paths(paths: Iterable[Path], suffixes: set[str]) -> tuple[list[Path], list[FileResult]]:
     """Files to ingest (directories walked, symlinked dirs not followed) and paths refused early."""
-    suffixes = supported_suffixes()
     files: list[Path] = []
     refused: list[FileResult] = []
     for p in paths:
@@ -106,6 +115,7 @@ class Ingestor:
         *,
         max_bytes: int | None = None,
         embed_batch: int = 32,
+        loaders: tuple[Loader, ...] | None = None,
     ) -> None:
         self.index = index
         self.manifest = manifest
@@ -114,19 +124,59 @@ class Ingestor:
         self.chunker = chunker
         self.max_bytes = max_bytes
         self.embed_batch = embed_batch
+        self.loaders = loaders or make_loaders()
 
-    def ingest(self, paths: Iterable[Path], *, progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        progress: Progress | None = None,
+        dry_run: bool = False,
+        prune: bool = False,
+    ) -> IngestReport:
+        """Bring the index in line with `paths`; with `prune`, also drop documents whose files
+        under those paths are gone. `dry_run` says what would happen and writes nothing."""
         start = time.perf_counter()
-        files, refused = expand_paths(paths)
+        paths = list(paths)
+        files, refused = expand_paths(paths, supported_suffixes(self.loaders))
         report = IngestReport(results=list(refused))
-        self.index.ensure(self.embedder.dim)
+        if not dry_run:
+            self.index.ensure(self.embedder.dim)
         for i, path in enumerate(files, start=1):
-            result = self.ingest_file(path)
+            result = self.plan_file(path) if dry_run else self.ingest_file(path)
             report.results.append(result)
             if progress:
                 progress(result, i, len(files))
+        if prune:
+            report.results += self.prune(paths, dry_run=dry_run)
         report.seconds = time.perf_counter() - start
         return report
+
+    def plan_file(self, path: Path) -> FileResult:
+        """What `ingest_file` would do, judged by content hash alone."""
+        try:
+            sha = sha256_bytes(read_file(path, max_bytes=self.max_bytes))
+        except LoadError as exc:
+            return FileResult(str(path), path.name, Outcome.FAILED, reason=exc.reason)
+        previous = self.manifest.get(str(path.resolve()))
+        if previous is None:
+            return FileResult(str(path), path.name, Outcome.ADDED, reason="dry-run")
+        if previous.sha256 == sha and previous.status == "indexed":
+            return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages)
+        return FileResult(str(path), path.name, Outcome.UPDATED, reason="dry-run")
+
+    def prune(self, paths: Iterable[Path], *, dry_run: bool = False) -> list[FileResult]:
+        roots = [p.resolve() for p in paths]
+        removed = []
+        for row in self.manifest.all():
+            doc = Path(row.doc_id)
+            inside = any(doc == r or r in doc.parents for r in roots)
+            if inside and not doc.exists():
+                if not dry_run:
+                    self.remove(row.doc_id)
+                removed.append(FileResult(row.path, row.file, Outcome.REMOVED, row.pages,
+                                          reason="파일이 없어져 색인에서 뺐습니다"))  # fmt: skip
+        return removed
 
     def ingest_file(self, path: Path) -> FileResult:
         doc_id = str(path.resolve())
@@ -136,7 +186,7 @@ class Ingestor:
             previous = self.manifest.get(doc_id)
             if previous and previous.sha256 == sha and previous.status == "indexed":
                 return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
-            doc = parse(path, data, sha)
+            doc = parse(path, data, sha, self.loaders)
             chunks = self.chunker.chunk(doc)
             if not chunks:
                 raise LoadError("색인할 텍스트가 없습니다")

@@ -11,7 +11,9 @@ from axa_settings import Settings
 from .chunking import KoreanChunker
 from .embedding import Embedder, make_embedder
 from .index import VectorIndex
+from .loaders import make_loaders
 from .manifest import Manifest
+from .ocr import TesseractOCR
 from .pipeline import Ingestor
 from .sparse import KiwiBM25
 
@@ -59,4 +61,7 @@ def make_ingestor(settings: Settings, store: Store) -> Ingestor:
         ),
         max_bytes=int(settings.max_file_mb * 2**20),
         embed_batch=settings.embed_batch,
+        loaders=make_loaders(
+            TesseractOCR.if_available(settings.ocr_lang) if settings.ocr else None
+        ),
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from ingest.documents import location_label
 from ingest.index import Hit
 from serving.client import ChatModel
 
@@ -26,6 +27,12 @@ class Source:
     score: float
     text: str
     title: str = ""
+    unit: str = "page"
+    section: str = ""
+
+    @property
+    def location(self) -> str:
+        return location_label(self.unit, self.page, self.section)
 
 
 @dataclass
@@ -42,7 +49,15 @@ class Answer:
             "answer": self.answer,
             "refused": self.refused,
             "sources": [
-                {"file": s.file, "page": s.page, "score": s.score, "text": s.text, "ref": s.ref}
+                {
+                    "file": s.file,
+                    "page": s.page,
+                    "unit": s.unit,
+                    "location": s.location,
+                    "score": s.score,
+                    "text": s.text,
+                    "ref": s.ref,
+                }
                 for s in self.sources
             ],
             "prompt_version": self.prompt_version,
@@ -61,7 +76,7 @@ class AnswerSettings:
 
 def _source(n: int, h: Hit) -> Source:
     return Source(ref=n, file=h.file, page=h.page, score=round(h.score, 4), text=h.text,
-                  title=h.title)  # fmt: skip
+                  title=h.title, unit=h.unit, section=h.section)  # fmt: skip
 
 
 def cited_sources(answer: str, hits: list[Hit]) -> list[Source]:
@@ -130,7 +145,7 @@ class Assistant:
             yield REFUSAL
             return
         hits = retrieval.hits
-        passages = [PromptPassage(i, h.file, h.page, h.text) for i, h in enumerate(hits, 1)]
+        passages = [PromptPassage(i, h.file, h.location, h.text) for i, h in enumerate(hits, 1)]
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []

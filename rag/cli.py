@@ -28,7 +28,7 @@ def _print_sources(console: Console, answer: Answer) -> None:
     console.print("\n[bold]출처[/bold]")
     for s in answer.sources:
         snippet = s.text.replace("\n", " ")[:80]
-        console.print(f"  [{s.ref}] {s.file} {s.page}쪽 — {snippet}…", highlight=False)
+        console.print(f"  [{s.ref}] {s.file} {s.location} — {snippet}…", highlight=False)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
 
-PROMPT_VERSION = "2026-11-22.1"
+PROMPT_VERSION = "2026-11-22.2"
 
 REFUSAL = "문서에서 찾을 수 없습니다."
 
@@ -27,7 +27,7 @@ SYSTEM = Template(
 6. 한국어로 간결하게 답합니다."""
 )
 
-PASSAGE = Template("[$n] (출처: $file, $page쪽)\n$text")
+PASSAGE = Template("[$n] (출처: $file, $location)\n$text")
 
 USER = Template(
     """[자료]
@@ -42,7 +42,7 @@ $question"""
 class PromptPassage:
     n: int
     file: str
-    page: int
+    location: str  # "3쪽", "2번째 구역 (제목)"
     text: str
 
 
@@ -50,7 +50,7 @@ def build_messages(
     question: str, passages: Sequence[PromptPassage], *, today: str
 ) -> list[dict[str, str]]:
     body = "\n\n".join(
-        PASSAGE.substitute(n=p.n, file=p.file, page=p.page, text=p.text) for p in passages
+        PASSAGE.substitute(n=p.n, file=p.file, location=p.location, text=p.text) for p in passages
     )
     return [
         {"role": "system", "content": SYSTEM.substitute(today=today, refusal=REFUSAL)},

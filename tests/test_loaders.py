@@ -20,10 +20,16 @@ def test_pdf_pages_are_one_based_with_title() -> None:
     assert len(doc.sha256) == 64
 
 
-def test_markdown_title_and_single_page() -> None:
+def test_markdown_units_by_heading() -> None:
     doc = load_file(SAMPLE_CORPUS / "2025_지역주도형_AI대전환_사업_공모_안내.md")
     assert doc.title == "2025년 지역 주도형 인공지능(AI) 대전환 사업 공모 안내"
-    assert [p.number for p in doc.pages] == [1]
+    assert doc.unit == "section"
+    assert [(p.number, p.section) for p in doc.pages] == [
+        (1, "2025년 지역 주도형 인공지능(AI) 대전환 사업 공모 안내"),
+        (2, "추진 배경"),  # short sections merge until a unit holds 200 characters
+        (3, "신청 방법과 일정"),
+    ]
+    assert "8월 29일" in doc.pages[2].text
 
 
 def test_cp949_text(tmp_path: Path) -> None:

@@ -88,3 +88,30 @@ def test_remove(ingestor: Ingestor, corpus: Path) -> None:
     assert ingestor.index.count(doc_id) == 0
     assert ingestor.manifest.get(doc_id) is None
     assert not ingestor.remove(doc_id)
+
+
+def test_dry_run_writes_nothing(ingestor: Ingestor, corpus: Path) -> None:
+    ingestor.ingest([corpus / "대구_AI대전환_사업_개요.pdf"])
+    before = ingestor.index.count()
+    (corpus / "sLLM_데이터프리존_이용_안내.md").write_text("# 바뀐 안내\n\n내용", encoding="utf-8")
+    report = ingestor.ingest([corpus], dry_run=True)
+    outcomes = {r.file: r.outcome for r in report.results}
+    assert outcomes["대구_AI대전환_사업_개요.pdf"] == Outcome.SKIPPED
+    assert outcomes["울산_AI대전환_사업_개요.pdf"] == Outcome.ADDED
+    assert ingestor.index.count() == before
+    assert len(ingestor.manifest.all()) == 1
+
+
+def test_prune_removes_documents_whose_files_are_gone(ingestor: Ingestor, corpus: Path) -> None:
+    ingestor.ingest([corpus])
+    gone = corpus / "울산_AI대전환_사업_개요.pdf"
+    doc_id = str(gone.resolve())
+    gone.unlink()
+    kept = ingestor.ingest([corpus])  # without --prune nothing is dropped
+    assert kept.count(Outcome.REMOVED) == 0 and ingestor.index.count(doc_id) > 0
+    dry = ingestor.ingest([corpus], prune=True, dry_run=True)
+    assert dry.count(Outcome.REMOVED) == 1 and ingestor.index.count(doc_id) > 0
+    report = ingestor.ingest([corpus], prune=True)
+    assert [r.file for r in report.results if r.outcome == Outcome.REMOVED] == [gone.name]
+    assert ingestor.index.count(doc_id) == 0 and ingestor.manifest.get(doc_id) is None
+    assert report.count(Outcome.SKIPPED) == 3

@@ -43,7 +43,7 @@ def format_sources(answer: Answer) -> str:
     lines = ["", "", "**출처**"]
     for s in answer.sources:
         snippet = " ".join(s.text.split())[:120]
-        lines.append(f"- [{s.ref}] **{s.file}** {s.page}쪽 — {snippet}…")
+        lines.append(f"- [{s.ref}] **{s.file}** {s.location} — {snippet}…")
     return "\n".join(lines)
 
 

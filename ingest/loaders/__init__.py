@@ -5,20 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..documents import Document
+from ..ocr import PageOCR
 from .base import Loader, LoadError, sha256_bytes
+from .html import HtmlLoader
+from .office import OfficeLoader
 from .pdf import PdfLoader
 from .text import TextLoader, decode_korean
 
-LOADERS: tuple[Loader, ...] = (PdfLoader(), TextLoader())
+
+def make_loaders(ocr: PageOCR | None = None) -> tuple[Loader, ...]:
+    return (PdfLoader(ocr), OfficeLoader(), HtmlLoader(), TextLoader())
 
 
-def supported_suffixes() -> set[str]:
-    return {s for loader in LOADERS for s in loader.suffixes}
+def supported_suffixes(loaders: tuple[Loader, ...] | None = None) -> set[str]:
+    return {s for loader in loaders or make_loaders() for s in loader.suffixes}
 
 
-def loader_for(path: Path) -> Loader:
+def loader_for(path: Path, loaders: tuple[Loader, ...] | None = None) -> Loader:
     suffix = path.suffix.lower()
-    for loader in LOADERS:
+    for loader in loaders or make_loaders():
         if suffix in loader.suffixes:
             return loader
     raise LoadError(f"지원하지 않는 파일 형식입니다 ({suffix or '확장자 없음'})")
@@ -40,24 +45,28 @@ def read_file(path: Path, *, max_bytes: int | None = None) -> bytes:
     return data
 
 
-def parse(path: Path, data: bytes, sha256: str) -> Document:
-    return loader_for(path).load(path, data, sha256)
+def parse(
+    path: Path, data: bytes, sha256: str, loaders: tuple[Loader, ...] | None = None
+) -> Document:
+    return loader_for(path, loaders).load(path, data, sha256)
 
 
-def load_file(path: Path, *, max_bytes: int | None = None) -> Document:
+def load_file(
+    path: Path, *, max_bytes: int | None = None, loaders: tuple[Loader, ...] | None = None
+) -> Document:
     """Read and parse one file; every failure becomes a `LoadError` with a Korean reason."""
-    loader_for(path)  # refuse unsupported types before reading them
+    loader_for(path, loaders)  # refuse unsupported types before reading them
     data = read_file(path, max_bytes=max_bytes)
-    return parse(path, data, sha256_bytes(data))
+    return parse(path, data, sha256_bytes(data), loaders)
 
 
 __all__ = [
-    "LOADERS",
     "LoadError",
     "Loader",
     "decode_korean",
     "load_file",
     "loader_for",
+    "make_loaders",
     "parse",
     "read_file",
     "sha256_bytes",

@@ -6,19 +6,26 @@ import io
 import logging
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
 from ..clean import clean_text
 from ..documents import Document, Page
+from ..ocr import PageOCR
 from .base import LoadError
 
 log = logging.getLogger(__name__)
 
 
+_MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as a scan
+
+
 class PdfLoader:
     name = "pdf"
     suffixes = (".pdf",)
+
+    def __init__(self, ocr: PageOCR | None = None) -> None:
+        self.ocr = ocr
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         try:
@@ -33,12 +40,16 @@ class PdfLoader:
                 if not ok:
                     raise LoadError("암호로 보호된 PDF입니다 (암호를 해제한 파일을 올려 주세요)")
             pages: list[Page] = []
+            scanned = 0
             for number, page in enumerate(reader.pages, start=1):
                 try:
                     text = clean_text(page.extract_text() or "")
-                except Exception as exc:
+                except Exception as exc:  # one bad page must not cost the file
                     log.warning("%s p.%d: text extraction failed: %s", path.name, number, exc)
                     text = ""
+                if len(text) < _MIN_TEXT_CHARS and _has_image(page):
+                    scanned += 1
+                    text = self._ocr(path, data, number) or text
                 if text:
                     pages.append(Page(number=number, text=text))
             title = ""
@@ -46,10 +57,36 @@ class PdfLoader:
                 title = clean_text(str(reader.metadata.title))
         except LoadError:
             raise
-        except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        except (PdfReadError, ValueError, KeyError, OSError, RecursionError) as exc:
             raise LoadError(f"손상되었거나 PDF가 아닌 파일입니다 ({type(exc).__name__})") from exc
         if not pages:
-            raise LoadError("텍스트가 없는 PDF입니다 (스캔 이미지일 수 있어 OCR이 필요합니다)")
+            if scanned and self.ocr is None:
+                raise LoadError(
+                    "텍스트가 없는 스캔 PDF입니다: OCR 엔진이 없어 건너뜁니다 "
+                    "(apt-get install tesseract-ocr tesseract-ocr-kor)"
+                )
+            if scanned:
+                raise LoadError("텍스트가 없는 스캔 PDF입니다 (OCR로도 글자를 찾지 못했습니다)")
+            raise LoadError("텍스트가 없는 PDF입니다 (빈 페이지뿐입니다)")
         return Document(
             path=path, title=title or path.stem, loader=self.name, sha256=sha256, pages=pages
         )
+
+    def _ocr(self, path: Path, data: bytes, number: int) -> str:
+        if self.ocr is None:
+            log.warning("%s p.%d has no text layer and OCR is unavailable", path.name, number)
+            return ""
+        try:
+            return clean_text(self.ocr.pdf_page_text(data, number - 1))
+        except Exception as exc:  # OCR failure costs the page, not the file
+            log.warning("%s p.%d: OCR failed: %s", path.name, number, exc)
+            return ""
+
+
+def _has_image(page: PageObject) -> bool:
+    try:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        return bool(xobjects)
+    except Exception:  # malformed resources: let OCR decide
+        return True

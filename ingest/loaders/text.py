@@ -1,4 +1,4 @@
-"""Markdown and plain text in any common Korean encoding; the whole file is page 1."""
+"""Markdown (units by heading) and plain text (one unit), in any common Korean encoding."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from ..clean import clean_text
 from ..documents import Document, Page
 from .base import LoadError
+from .units import split_units
 
 _ENCODINGS = ("utf-8-sig", "cp949", "euc-kr", "utf-16")
 
@@ -36,11 +37,13 @@ class TextLoader:
         text = clean_text(decode_korean(data))
         if not text:
             raise LoadError("내용이 없는 빈 파일입니다")
-        title = _markdown_title(text) if path.suffix.lower() in (".md", ".markdown") else ""
+        is_markdown = path.suffix.lower() in (".md", ".markdown")
+        title = _markdown_title(text) if is_markdown else ""
         return Document(
             path=path,
             title=title or path.stem,
             loader=self.name,
             sha256=sha256,
-            pages=[Page(number=1, text=text)],
+            pages=split_units(text) if is_markdown else [Page(number=1, text=text)],
+            unit="section",
         )

@@ -1,0 +1,69 @@
+"""Korean OCR for PDF pages without a text layer (scans), with Debian's Tesseract.
+
+Used only where a page has no text; when Tesseract or its Korean data is missing, ingest warns
+and goes on (the setup script installs `tesseract-ocr` and `tesseract-ocr-kor`).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class PageOCR(Protocol):
+    def pdf_page_text(self, pdf: bytes, page_index: int) -> str: ...
+
+
+def tesseract_languages() -> set[str]:
+    if shutil.which("tesseract") is None:
+        return set()
+    proc = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True)
+    return {line.strip() for line in proc.stdout.splitlines()[1:] if line.strip()}
+
+
+class TesseractOCR:
+    def __init__(self, lang: str = "kor+eng", dpi: int = 200, max_side_px: int = 2500) -> None:
+        self.lang = lang
+        self.dpi = dpi
+        self.max_side_px = max_side_px  # posters are metres wide: cap the image, not the dpi
+
+    @classmethod
+    def if_available(cls, lang: str = "kor+eng") -> TesseractOCR | None:
+        missing = set(lang.split("+")) - tesseract_languages()
+        if missing:
+            log.warning(
+                "OCR disabled: Tesseract language data missing (%s); scanned pages will be "
+                "skipped. Install: apt-get install tesseract-ocr tesseract-ocr-kor",
+                ", ".join(sorted(missing)),
+            )
+            return None
+        return cls(lang)
+
+    def pdf_page_text(self, pdf: bytes, page_index: int) -> str:
+        import pypdfium2
+        import pytesseract
+
+        doc = pypdfium2.PdfDocument(pdf)
+        try:
+            page = doc[page_index]
+            width, height = page.get_size()  # points
+            scale = min(self.dpi / 72, self.max_side_px / max(width, height, 1))
+            image = page.render(scale=scale).to_pil().convert("L")
+            page.close()
+        finally:
+            doc.close()
+        # Automatic layout (psm 3) reads columns in order but can lose sparse pages entirely;
+        # then one uniform block (psm 6) keeps every line. Keep whichever read more Hangul.
+        auto = pytesseract.image_to_string(image, lang=self.lang, config="--psm 3")
+        if _hangul_count(auto) >= 0.5 * len("".join(auto.split())):
+            return auto
+        block = pytesseract.image_to_string(image, lang=self.lang, config="--psm 6")
+        return max((auto, block), key=_hangul_count)
+
+
+def _hangul_count(text: str) -> int:
+    return sum(1 for ch in text if "가" <= ch <= "힣")
