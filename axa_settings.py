@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         description="'use-multilingual' (bundled) or a local sentence-transformers folder path.",
     )
     embed_batch: int = 32
+    ingest_workers: int = Field(
+        default_factory=lambda: min(2, _default_threads()),
+        description="Parser processes; parsing overlaps with embedding in the main process.",
+    )
     ocr: bool = Field(True, description="OCR scanned PDF pages with Tesseract when installed.")
     ocr_lang: str = "kor+eng"
 

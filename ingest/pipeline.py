@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from .chunking import KoreanChunker
+from .documents import Document
 from .embedding import Embedder
 from .index import VectorIndex
 from .loaders import (
@@ -116,6 +119,7 @@ class Ingestor:
         max_bytes: int | None = None,
         embed_batch: int = 32,
         loaders: tuple[Loader, ...] | None = None,
+        workers: int = 1,
     ) -> None:
         self.index = index
         self.manifest = manifest
@@ -125,6 +129,7 @@ class Ingestor:
         self.max_bytes = max_bytes
         self.embed_batch = embed_batch
         self.loaders = loaders or make_loaders()
+        self.workers = workers
 
     def ingest(
         self,
@@ -142,8 +147,8 @@ class Ingestor:
         report = IngestReport(results=list(refused))
         if not dry_run:
             self.index.ensure(self.embedder.dim)
-        for i, path in enumerate(files, start=1):
-            result = self.plan_file(path) if dry_run else self.ingest_file(path)
+        results = (self.plan_file(p) for p in files) if dry_run else self._ingest_files(files)
+        for i, result in enumerate(results, start=1):
             report.results.append(result)
             if progress:
                 progress(result, i, len(files))
@@ -151,6 +156,34 @@ class Ingestor:
             report.results += self.prune(paths, dry_run=dry_run)
         report.seconds = time.perf_counter() - start
         return report
+
+    def _ingest_files(self, files: list[Path]) -> Iterator[FileResult]:
+        """Parse in worker processes while this one chunks, embeds and writes, in file order.
+
+        Parsing (pypdf, dochan, OCR) is pure Python or a subprocess and holds the GIL, so
+        processes, not threads, put the second core to work.
+        """
+        prechecked = [self._precheck(p) for p in files]
+        jobs = [j for j in prechecked if isinstance(j, _Pending)]
+        if self.workers <= 1 or len(jobs) <= 1:
+            for item in prechecked:
+                yield item if isinstance(item, FileResult) else self.ingest_file(item.path)
+            return
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding BLAS threads
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
+            futures = {
+                id(j): pool.submit(_parse_job, j.path, j.data, j.sha, self.loaders) for j in jobs
+            }
+            for item in prechecked:
+                if isinstance(item, FileResult):
+                    yield item
+                    continue
+                try:
+                    parsed = futures[id(item)].result()
+                except Exception as exc:  # a worker died (e.g. out of memory)
+                    log.exception("parser process failed on %s", item.path)
+                    parsed = LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
+                yield self._index(item, parsed)
 
     def plan_file(self, path: Path) -> FileResult:
         """What `ingest_file` would do, judged by content hash alone."""
@@ -179,14 +212,32 @@ class Ingestor:
         return removed
 
     def ingest_file(self, path: Path) -> FileResult:
+        pending = self._precheck(path)
+        if isinstance(pending, FileResult):
+            return pending
+        return self._index(
+            pending, _parse_job(pending.path, pending.data, pending.sha, self.loaders)
+        )
+
+    def _precheck(self, path: Path) -> FileResult | _Pending:
+        """Read and hash; unchanged files stop here, before the costly parse."""
         doc_id = str(path.resolve())
         try:
             data = read_file(path, max_bytes=self.max_bytes)
-            sha = sha256_bytes(data)
-            previous = self.manifest.get(doc_id)
-            if previous and previous.sha256 == sha and previous.status == "indexed":
-                return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
-            doc = parse(path, data, sha, self.loaders)
+        except LoadError as exc:
+            return self._failed(path, doc_id, exc.reason)
+        sha = sha256_bytes(data)
+        previous = self.manifest.get(doc_id)
+        if previous and previous.sha256 == sha and previous.status == "indexed":
+            return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
+        return _Pending(path, doc_id, data, sha, previous is not None)
+
+    def _index(self, job: _Pending, parsed: Document | LoadError) -> FileResult:
+        path, doc_id, sha = job.path, job.doc_id, job.sha
+        try:
+            if isinstance(parsed, LoadError):
+                raise parsed
+            doc = parsed
             chunks = self.chunker.chunk(doc)
             if not chunks:
                 raise LoadError("색인할 텍스트가 없습니다")
@@ -199,14 +250,14 @@ class Ingestor:
             self.index.delete_document(doc_id, keep_sha256=sha)
         except LoadError as exc:
             return self._failed(path, doc_id, exc.reason)
-        except Exception as exc:
+        except Exception as exc:  # one bad file must never cost the others
             log.exception("unexpected failure ingesting %s", path)
             return self._failed(path, doc_id, f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
         self.manifest.record(
             doc_id=doc_id, path=str(path), file=path.name, title=doc.title, sha256=sha,
             loader=doc.loader, pages=len(doc.pages), chunks=len(chunks), status="indexed",
         )  # fmt: skip
-        outcome = Outcome.UPDATED if previous else Outcome.ADDED
+        outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
         return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
 
     def _failed(self, path: Path, doc_id: str, reason: str) -> FileResult:
@@ -226,6 +277,28 @@ class Ingestor:
         self.index.delete_document(doc_id)
         self.manifest.remove(doc_id)
         return True
+
+
+@dataclass
+class _Pending:
+    path: Path
+    doc_id: str
+    data: bytes
+    sha: str
+    existed: bool
+
+
+def _parse_job(
+    path: Path, data: bytes, sha: str, loaders: tuple[Loader, ...]
+) -> Document | LoadError:
+    """Runs in a worker process: a LoadError is returned, not raised, to cross cleanly."""
+    try:
+        return parse(path, data, sha, loaders)
+    except LoadError as exc:
+        return exc
+    except Exception as exc:  # a parser bug on one file: that file fails, the run goes on
+        log.exception("parser failed on %s", path)
+        return LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
 
 
 def _batches(items: list, size: int) -> Iterator[list]:

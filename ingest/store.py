@@ -64,4 +64,5 @@ def make_ingestor(settings: Settings, store: Store) -> Ingestor:
         loaders=make_loaders(
             TesseractOCR.if_available(settings.ocr_lang) if settings.ocr else None
         ),
+        workers=settings.ingest_workers,
     )

@@ -115,3 +115,19 @@ def test_prune_removes_documents_whose_files_are_gone(ingestor: Ingestor, corpus
     assert [r.file for r in report.results if r.outcome == Outcome.REMOVED] == [gone.name]
     assert ingestor.index.count(doc_id) == 0 and ingestor.manifest.get(doc_id) is None
     assert report.count(Outcome.SKIPPED) == 3
+
+
+def test_parallel_parsing_gives_the_same_result(kiwi, ingestor: Ingestor, corpus: Path) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-garbage")
+    serial = ingestor.ingest([corpus])
+    parallel = Ingestor(
+        VectorIndex.open("p"), Manifest(":memory:"), ToyEmbedder(), KiwiBM25(kiwi),
+        KoreanChunker(kiwi, chunk_chars=300, overlap_chars=50), workers=2,
+    )  # fmt: skip
+    report = parallel.ingest([corpus])
+
+    def summary(r):
+        return [(x.file, x.outcome, x.pages, x.chunks, x.reason) for x in r.results]
+
+    assert summary(report) == summary(serial)
+    assert parallel.index.count() == ingestor.index.count()
