@@ -247,3 +247,19 @@ def test_real_hangul_documents(suffix: str) -> None:
     voucher = load_file(next((SHARED / "docs").glob("▣*.hwp")))
     allt = "\n".join(p.text for p in voucher.pages)
     assert "총 90억 원" in allt and "| 구 분 | 담 당 | 연락처 |" in allt
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (SHARED / "docs").is_dir(), reason="../shared/corpus is absent")
+def test_password_protected_hwp(tmp_path: Path) -> None:
+    """A real HWP with its FileHeader 'password' flag set, as Hangul writes a locked file."""
+    import struct
+
+    data = bytearray(next((SHARED / "docs").glob("▣*.hwp")).read_bytes())
+    at = data.find(b"HWP Document File")
+    props = struct.unpack_from("<I", data, at + 36)[0]
+    struct.pack_into("<I", data, at + 36, props | 0b10)
+    locked = tmp_path / "잠긴 공고.hwp"
+    locked.write_bytes(bytes(data))
+    with pytest.raises(Exception, match="암호 또는 배포용"):
+        load_file(locked)
