@@ -167,7 +167,11 @@ class Ingestor:
         jobs = [j for j in prechecked if isinstance(j, _Pending)]
         if self.workers <= 1 or len(jobs) <= 1:
             for item in prechecked:
-                yield item if isinstance(item, FileResult) else self.ingest_file(item.path)
+                if isinstance(item, FileResult):
+                    yield item
+                else:
+                    parsed = _parse_job(item.path, item.data, item.sha, self.loaders)
+                    yield self._index(item, parsed)
             return
         ctx = multiprocessing.get_context("spawn")  # no fork of a process holding BLAS threads
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
