@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # Refusal gate: below both, nothing relevant was retrieved (measured in tests/README).
     min_dense_score: float = 0.35
     min_term_coverage: float = 0.5
+    context_chars: int = Field(
+        0, ge=0, description="Total passage characters sent to the LLM; 0 sends whole chunks."
+    )
 
     # --- LLM ---------------------------------------------------------------------------------
     llm_base_url: str | None = Field(

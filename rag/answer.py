@@ -13,6 +13,7 @@ from ingest.index import Hit
 from serving.client import ChatModel
 
 from .citations import add_missing_citations, cited_refs
+from .context import budget_passages
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
 from .retrieve import Retrieval, Retriever
 
@@ -72,6 +73,7 @@ class AnswerSettings:
     temperature: float = 0.0
     min_dense_score: float = 0.35
     min_term_coverage: float = 0.5
+    context_chars: int = 0  # 0: whole chunks; else the passages' total character budget
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -145,7 +147,11 @@ class Assistant:
             yield REFUSAL
             return
         hits = retrieval.hits
-        passages = [PromptPassage(i, h.file, h.location, h.text) for i, h in enumerate(hits, 1)]
+        texts = budget_passages(
+            question, [h.text for h in hits], s.context_chars, self.retriever.sparse.terms
+        )
+        pairs = zip(hits, texts, strict=True)
+        passages = [PromptPassage(i, h.file, h.location, t) for i, (h, t) in enumerate(pairs, 1)]
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []

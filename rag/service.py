@@ -17,6 +17,7 @@ def answer_settings(settings: Settings) -> AnswerSettings:
         temperature=settings.llm_temperature,
         min_dense_score=settings.min_dense_score,
         min_term_coverage=settings.min_term_coverage,
+        context_chars=settings.context_chars,
     )
 
 

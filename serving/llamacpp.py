@@ -74,6 +74,7 @@ class EmbeddedLlamaServer:
             "--n_threads_batch", str(self.threads),
             "--n_ctx", str(self.ctx),
             "--n_batch", "512",
+            "--flash_attn", "true",  # measured: ~100 vs ~89 prompt tok/s on 2 cores
         ]  # fmt: skip
 
     def start(self, timeout_s: float = 180.0) -> str:
