@@ -6,7 +6,7 @@ from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS, BundledModel
 from .provision import fetch_model, is_provisioned, verify
 from .runtime import chat_model, embedded_server, local_model_path
-from .vllm import VLLMConfig, vllm_command
+from .vllm import VLLMConfig, vllm_command, vllm_image_args
 
 __all__ = [
     "BUNDLED_MODELS",
@@ -28,4 +28,5 @@ __all__ = [
     "local_model_path",
     "verify",
     "vllm_command",
+    "vllm_image_args",
 ]

@@ -34,9 +34,19 @@ class VLLMConfig:
 
 
 def vllm_command(cfg: VLLMConfig) -> list[str]:
+    """`vllm serve MODEL ...` as run on a GPU box."""
+    return ["vllm", "serve", str(cfg.model), *_options(cfg)]
+
+
+def vllm_image_args(cfg: VLLMConfig) -> list[str]:
+    """The same settings as arguments to the vllm-openai image's API-server entrypoint
+    (deploy/docker-compose.yml and deploy/k8s/vllm.yaml use exactly these; tested)."""
+    return ["--model", str(cfg.model), *_options(cfg)]
+
+
+def _options(cfg: VLLMConfig) -> list[str]:
     cfg.validate()
     cmd = [
-        "vllm", "serve", str(cfg.model),
         "--served-model-name", cfg.served_model_name,
         "--host", cfg.host,
         "--port", str(cfg.port),
