@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # --- UI ----------------------------------------------------------------------------------
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
+    api_host: str = "127.0.0.1"
+    api_port: int = 8090
 
     @property
     def models_dir(self) -> Path:

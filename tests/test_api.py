@@ -1,0 +1,88 @@
+"""The assistant's OpenAI-compatible endpoint, through the official OpenAI client."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import openai
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.chunking import KoreanChunker
+from ingest.index import VectorIndex
+from ingest.manifest import Manifest
+from ingest.pipeline import Ingestor
+from ingest.sparse import KiwiBM25
+from rag import AnswerSettings, Assistant, Retriever
+from rag.api import CompletionService, build_api
+from serving import LLMUnavailableError
+from tests.conftest import SAMPLE_CORPUS
+from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
+
+Q = "대구시 AI 대전환 사업의 총 예산은?"
+
+
+@pytest.fixture(scope="module")
+def retriever(kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    index = VectorIndex.open("api")
+    sparse = KiwiBM25(kiwi)
+    manifest = Manifest(tmp_path_factory.mktemp("api") / "m.sqlite")
+    Ingestor(index, manifest, ToyEmbedder(), sparse, KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])
+    return Retriever(index, ToyEmbedder(), sparse)
+
+
+def client_for(retriever: Retriever, llm) -> TestClient:
+    assistant = Assistant(retriever, llm, AnswerSettings(top_k=3), today=date(2026, 11, 22))
+    return TestClient(build_api(CompletionService(assistant)))
+
+
+def test_openai_client_gets_a_cited_answer(retriever: Retriever) -> None:
+    http = client_for(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."))
+    oa = openai.OpenAI(base_url="http://testserver/v1", api_key="x", http_client=http)
+    res = oa.chat.completions.create(
+        model="ax-assist",
+        messages=[{"role": "system", "content": "무시됨"}, {"role": "user", "content": Q}],
+    )
+    assert res.choices[0].message.content == "총 예산은 236억 원입니다 [1]."
+    extra = res.model_extra or {}
+    assert extra["refused"] is False
+    assert extra["citations"][0]["file"] == "대구_AI대전환_사업_개요.pdf"
+    assert extra["citations"][0]["location"] == "1쪽"
+
+
+def test_streaming_through_the_openai_client(retriever: Retriever) -> None:
+    http = client_for(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."))
+    oa = openai.OpenAI(base_url="http://testserver/v1", api_key="x", http_client=http)
+    chunks = list(oa.chat.completions.create(model="ax-assist", stream=True,
+                                             messages=[{"role": "user", "content": Q}]))  # fmt: skip
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert text == "총 예산은 236억 원입니다 [1]."
+    last = chunks[-1]
+    assert last.choices[0].finish_reason == "stop"
+    assert (last.model_extra or {})["citations"][0]["page"] == 1
+
+
+def test_refusal_and_bad_requests(retriever: Retriever) -> None:
+    http = client_for(retriever, ScriptedLLM("문서에서 찾을 수 없습니다."))
+    body = http.post("/v1/chat/completions",
+                     json={"messages": [{"role": "user", "content": Q}]}).json()  # fmt: skip
+    assert body["refused"] is True and body["citations"] == []
+    assert http.post("/v1/chat/completions", json={"messages": []}).status_code == 422
+    only_system = {"messages": [{"role": "system", "content": "x"}]}
+    res = http.post("/v1/chat/completions", json=only_system)
+    assert res.status_code == 400 and "질문" in res.json()["detail"]
+    assert http.get("/v1/models").json()["data"][0]["id"] == "ax-assist"
+    assert http.get("/health").json() == {"status": "ok"}
+
+
+def test_llm_down_is_a_503_with_a_korean_message(retriever: Retriever) -> None:
+    http = client_for(retriever, FailingLLM(LLMUnavailableError("down")))
+    res = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": Q}]})
+    assert res.status_code == 503
+    assert res.json()["error"]["message"] == LLMUnavailableError.user_message
+    stream = http.post("/v1/chat/completions",
+                       json={"stream": True, "messages": [{"role": "user", "content": Q}]})  # fmt: skip
+    events = [line[6:] for line in stream.text.splitlines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    assert json.loads(events[-2])["error"]["type"] == "llm_unavailable"
