@@ -47,3 +47,18 @@ def test_cited_answer(assistant: Assistant, question: str, fact: str, file: str,
 def test_out_of_corpus_question_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("2024년 파리 올림픽 양궁 금메달리스트는 누구인가요?")
     assert ans.refused and ans.answer == REFUSAL and ans.sources == []
+
+
+def test_concurrent_users_both_get_whole_answers(llm: OpenAIChatModel) -> None:
+    """llama.cpp's server interrupts a streaming answer when a new request arrives unless told
+    not to; two users asking at once must both get their full answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    messages = [{"role": "user", "content": "1부터 10까지 숫자를 쉼표로 나열하세요."}]
+
+    def ask(_: int) -> str:
+        return "".join(llm.stream(messages, max_tokens=40, temperature=0.0))
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(ask, range(2))
+    assert first == second and "10" in first, (first, second)
