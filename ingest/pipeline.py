@@ -190,7 +190,7 @@ class Ingestor:
                 yield self._index(item, parsed)
 
     def plan_file(self, path: Path) -> FileResult:
-        """What `ingest_file` would do, judged by content hash alone."""
+        """What ingesting `path` would do, judged by content hash alone."""
         try:
             sha = sha256_bytes(read_file(path, max_bytes=self.max_bytes))
         except LoadError as exc:
@@ -214,14 +214,6 @@ class Ingestor:
                 removed.append(FileResult(row.path, row.file, Outcome.REMOVED, row.pages,
                                           reason="파일이 없어져 색인에서 뺐습니다"))  # fmt: skip
         return removed
-
-    def ingest_file(self, path: Path) -> FileResult:
-        pending = self._precheck(path)
-        if isinstance(pending, FileResult):
-            return pending
-        return self._index(
-            pending, _parse_job(pending.path, pending.data, pending.sha, self.loaders)
-        )
 
     def _precheck(self, path: Path) -> FileResult | _Pending:
         """Read and hash; unchanged files stop here, before the costly parse."""

@@ -12,7 +12,7 @@ import logging
 import re
 from pathlib import Path
 
-from ..documents import Document
+from ..documents import Document, Page
 from .base import LoadError
 from .units import split_units
 
@@ -56,7 +56,7 @@ class OfficeLoader:
         )  # fmt: skip
 
 
-def _title(pages: list) -> str:
+def _title(pages: list[Page]) -> str:
     for p in pages:
         if p.section:
             return p.section
