@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -174,7 +176,9 @@ class Ingestor:
                     yield self._index(item, parsed)
             return
         ctx = multiprocessing.get_context("spawn")  # no fork of a process holding BLAS threads
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_die_with_parent
+        ) as pool:
             futures = {
                 id(j): pool.submit(_parse_job, j.path, j.data, j.sha, self.loaders) for j in jobs
             }
@@ -273,6 +277,14 @@ class Ingestor:
         self.index.delete_document(doc_id)
         self.manifest.remove(doc_id)
         return True
+
+
+def _die_with_parent() -> None:
+    """Linux: a parser process ends when the ingest that started it is killed (even -9)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux
+        pass
 
 
 @dataclass

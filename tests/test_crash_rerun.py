@@ -24,6 +24,18 @@ def _indexed_rows(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
 def test_kill_nine_then_rerun_converges(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -41,8 +53,14 @@ def test_kill_nine_then_rerun_converges(tmp_path: Path) -> None:
     deadline = time.monotonic() + 180
     while _indexed_rows(db) < 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
+    children = _children(proc.pid)
+    assert children, "the ingest should have started parser processes"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{c}").exists() for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [c for c in children if Path(f"/proc/{c}").exists()], "orphaned parser processes"
     done_before = _indexed_rows(db)
     assert 3 <= done_before < 12, "the kill should land mid-run"
 
