@@ -17,6 +17,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from answer_latency import QUESTIONS, pct  # same folder: run as a script
+
 from axa_settings import Settings
 from ingest import make_ingestor, open_store
 from rag import build_messages, make_assistant
@@ -24,13 +26,6 @@ from rag.context import budget_passages
 from rag.prompts import PromptPassage
 from serving import BUNDLED_MODELS, ChatModel, chat_model
 
-QUESTIONS = [
-    "대구시 AI 대전환 사업의 총 예산은?",
-    "울산 AI 대전환 사업의 주관기관은 어디인가요?",
-    "지역 주도형 AI 대전환 사업 공모의 신청 마감일은 언제인가요?",
-    "대구 AI 혁신센터는 어디에 들어서나요?",
-    "울산시는 AI 솔루션 도입 지원을 몇 건 목표로 하나요?",
-]
 FLUSH = [{"role": "user", "content": "캐시 비우기용 무관한 문장입니다. 한 단어로 답하세요."}]
 
 
@@ -44,11 +39,6 @@ def timed_stream(
         pieces += 1
     end = time.perf_counter()
     return (first or end) - t0, end - t0, pieces
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> None:

@@ -36,7 +36,8 @@ _LABEL = {Outcome.ADDED: "추가", Outcome.UPDATED: "갱신", Outcome.SKIPPED: "
           Outcome.FAILED: "실패", Outcome.REMOVED: "삭제"}  # fmt: skip
 
 
-def _open(settings: Settings) -> Store:
+def open_store_or_exit(settings: Settings) -> Store:
+    """For every CLI: the index held by another process is a Korean message and exit 5."""
     try:
         return open_store(settings)
     except IndexBusyError as exc:
@@ -73,7 +74,7 @@ def ingest(
     settings = Settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with err.status("모델과 색인을 여는 중..."):
-        store = _open(settings)
+        store = open_store_or_exit(settings)
         ingestor = make_ingestor(settings, store)
     try:
         with Progress(
@@ -127,7 +128,7 @@ def list_documents(
 def remove(paths: Annotated[list[Path], typer.Argument(help="Indexed files to drop.")]) -> None:
     """Remove documents from the index (the files themselves are not touched)."""
     settings = Settings()
-    store = _open(settings)
+    store = open_store_or_exit(settings)
     ingestor = make_ingestor(settings, store)
     missing = 0
     try:

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 
 from axa_settings import Settings
-from ingest.index import IndexBusyError
-from ingest.store import Store, open_store
+from ingest.cli import open_store_or_exit
+from ingest.store import Store
 from serving import ServingError, chat_model
 
 from .answer import Answer, retrieval_answer
@@ -48,11 +48,7 @@ def ask(
     if not question.strip():
         err.print("[red]질문을 입력해 주세요.")
         raise typer.Exit(2)
-    try:
-        store = open_store(settings)
-    except IndexBusyError as exc:
-        err.print(f"[red]{exc.user_message}")
-        raise typer.Exit(5) from exc
+    store = open_store_or_exit(settings)
     try:
         if not store.index.exists() or store.index.count() == 0:
             err.print("[red]색인된 문서가 없습니다. 먼저 `axa-ingest 폴더` 로 문서를 색인하세요.")

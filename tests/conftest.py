@@ -10,6 +10,7 @@ from kiwipiepy import Kiwi
 
 from axa_settings import Settings
 from ingest import Outcome, make_ingestor, open_store
+from rag import Retriever
 from serving import BUNDLED_MODELS, EmbeddedLlamaServer, OpenAIChatModel, is_provisioned
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,3 +82,18 @@ def indexed(llm_settings: Settings) -> Settings:
     ingestor.manifest.close()
     store.close()
     return llm_settings
+
+
+@pytest.fixture(scope="session")
+def sample_retriever(kiwi: Kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """The sample corpus in the in-memory engine with the toy embedder: fast, deterministic."""
+    from ingest import KiwiBM25, KoreanChunker, Manifest, VectorIndex
+    from ingest.pipeline import Ingestor
+    from rag import Retriever
+    from tests.fakes import ToyEmbedder
+
+    index = VectorIndex.open("sample")
+    sparse = KiwiBM25(kiwi)
+    manifest = Manifest(tmp_path_factory.mktemp("sample") / "m.sqlite")
+    Ingestor(index, manifest, ToyEmbedder(), sparse, KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])
+    return Retriever(index, ToyEmbedder(), sparse)

@@ -5,25 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import KoreanChunker
 from ingest.index import VectorIndex
-from ingest.manifest import Manifest
-from ingest.pipeline import Ingestor
 from ingest.sparse import KiwiBM25
 from rag import REFUSAL, AnswerSettings, Assistant, Retriever
 from serving import LLMUnavailableError
-from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
 
 
-@pytest.fixture(scope="module")
-def retriever(kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    tmp = tmp_path_factory.mktemp("answer")
-    index = VectorIndex.open("t")  # in-memory engine
-    sparse = KiwiBM25(kiwi)
-    Ingestor(index, Manifest(tmp / "m.sqlite"), ToyEmbedder(), sparse,
-             KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])  # fmt: skip
-    return Retriever(index, ToyEmbedder(), sparse)
+@pytest.fixture()
+def retriever(sample_retriever: Retriever) -> Retriever:
+    return sample_retriever
 
 
 def assistant(retriever: Retriever, llm) -> Assistant:

@@ -9,27 +9,17 @@ import openai
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.chunking import KoreanChunker
-from ingest.index import VectorIndex
-from ingest.manifest import Manifest
-from ingest.pipeline import Ingestor
-from ingest.sparse import KiwiBM25
 from rag import AnswerSettings, Assistant, Retriever
 from rag.api import CompletionService, build_api
 from serving import LLMUnavailableError
-from tests.conftest import SAMPLE_CORPUS
-from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
+from tests.fakes import FailingLLM, ScriptedLLM
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 
 
-@pytest.fixture(scope="module")
-def retriever(kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    index = VectorIndex.open("api")
-    sparse = KiwiBM25(kiwi)
-    manifest = Manifest(tmp_path_factory.mktemp("api") / "m.sqlite")
-    Ingestor(index, manifest, ToyEmbedder(), sparse, KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])
-    return Retriever(index, ToyEmbedder(), sparse)
+@pytest.fixture()
+def retriever(sample_retriever: Retriever) -> Retriever:
+    return sample_retriever
 
 
 def client_for(retriever: Retriever, llm) -> TestClient:

@@ -6,28 +6,19 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.chunking import KoreanChunker
-from ingest.index import VectorIndex
-from ingest.manifest import Manifest
-from ingest.pipeline import Ingestor
-from ingest.sparse import KiwiBM25
 from rag import AnswerSettings, Assistant, Retriever
 from serving import LLMUnavailableError
-from tests.conftest import SAMPLE_CORPUS, free_port
-from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
+from tests.conftest import free_port
+from tests.fakes import FailingLLM, ScriptedLLM
 from ui import CorpusInfo, build_app, respond
 from ui.app import GENERIC_ERROR
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 
 
-@pytest.fixture(scope="module")
-def retriever(kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    index = VectorIndex.open("ui")
-    sparse = KiwiBM25(kiwi)
-    manifest = Manifest(tmp_path_factory.mktemp("ui") / "m.sqlite")
-    Ingestor(index, manifest, ToyEmbedder(), sparse, KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])
-    return Retriever(index, ToyEmbedder(), sparse)
+@pytest.fixture()
+def retriever(sample_retriever: Retriever) -> Retriever:
+    return sample_retriever
 
 
 def make(retriever: Retriever, llm) -> Assistant:

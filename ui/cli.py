@@ -10,9 +10,8 @@ import typer
 from rich.console import Console
 
 from axa_settings import Settings
-from ingest.index import IndexBusyError
+from ingest.cli import open_store_or_exit
 from ingest.manifest import Manifest
-from ingest.store import open_store
 from rag import make_assistant
 from serving import ServingError, chat_model
 
@@ -48,11 +47,7 @@ def chat(
     settings = Settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        store = open_store(settings)
-    except IndexBusyError as exc:
-        err.print(f"[red]{exc.user_message}")
-        raise typer.Exit(5) from exc
+    store = open_store_or_exit(settings)
     try:
         err.print("언어 모델 서버를 준비하는 중...")
         with chat_model(settings) as llm:

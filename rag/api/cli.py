@@ -10,8 +10,7 @@ import uvicorn
 from rich.console import Console
 
 from axa_settings import Settings
-from ingest.index import IndexBusyError
-from ingest.store import open_store
+from ingest.cli import open_store_or_exit
 from serving import ServingError, chat_model
 
 from ..service import make_assistant
@@ -30,11 +29,7 @@ def serve(
     """Serve cited answers over the OpenAI chat-completions API."""
     settings = Settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        store = open_store(settings)
-    except IndexBusyError as exc:
-        err.print(f"[red]{exc.user_message}")
-        raise typer.Exit(5) from exc
+    store = open_store_or_exit(settings)
     try:
         with chat_model(settings) as llm:
             service = CompletionService(make_assistant(settings, store, llm))
