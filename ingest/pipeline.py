@@ -260,6 +260,16 @@ class Ingestor:
         outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
         return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
 
+    def index_document(self, doc: Document) -> FileResult:
+        """Index an already-parsed document (a dataset's page texts, a benchmark corpus);
+        unchanged content (same sha256) is skipped as for files."""
+        previous = self.manifest.get(doc.doc_id)
+        if previous and previous.sha256 == doc.sha256 and previous.status == "indexed":
+            return FileResult(str(doc.path), doc.path.name, Outcome.SKIPPED, previous.pages, 0)
+        self.index.ensure(self.embedder.dim)
+        job = _Pending(doc.path, doc.doc_id, b"", doc.sha256, previous is not None)
+        return self._index(job, doc)
+
     def _failed(self, path: Path, doc_id: str, reason: str) -> FileResult:
         previous = self.manifest.get(doc_id)
         if previous and previous.status == "indexed":

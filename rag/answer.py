@@ -12,8 +12,10 @@ from ingest.documents import location_label
 from ingest.index import Hit
 from serving.client import ChatModel
 
-from .citations import add_missing_citations, cited_refs
+from .answerability import missing_regions
+from .citations import add_missing_citations, cited_refs, fix_citations
 from .context import budget_passages
+from .injection import strip_instructions
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
 from .retrieve import Retrieval, Retriever
 
@@ -44,6 +46,8 @@ class Answer:
     sources: list[Source]
     prompt_version: str = PROMPT_VERSION
     timings: dict[str, float] = field(default_factory=dict)
+    # On a refusal: the closest passages found anyway ("찾은 관련 문서"), never cited as support.
+    related: list[Source] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -60,6 +64,9 @@ class Answer:
                     "ref": s.ref,
                 }
                 for s in self.sources
+            ],
+            "related": [
+                {"file": s.file, "page": s.page, "location": s.location} for s in self.related
             ],
             "prompt_version": self.prompt_version,
             "timings": self.timings,
@@ -142,16 +149,22 @@ class Assistant:
         retrieval = self.retrieve(question)
         t_retrieved = time.perf_counter()
         timings = {"retrieve_s": round(t_retrieved - t0, 3)}
-        if not retrieval.relevant(s.min_dense_score, s.min_term_coverage):
-            out.result = Answer(question, REFUSAL, True, [], timings=timings)
+        hits = retrieval.hits
+        related = [_source(i, h) for i, h in enumerate(hits, 1)]
+        relevant = retrieval.relevant(s.min_dense_score, s.min_term_coverage)
+        if not relevant or missing_regions(question, [f"{h.title}\n{h.text}" for h in hits]):
+            out.result = Answer(question, REFUSAL, True, [], timings=timings,
+                                related=related if relevant else [])  # fmt: skip
             yield REFUSAL
             return
-        hits = retrieval.hits
         texts = budget_passages(
             question, [h.text for h in hits], s.context_chars, self.retriever.sparse.terms
         )
         pairs = zip(hits, texts, strict=True)
-        passages = [PromptPassage(i, h.file, h.location, t) for i, (h, t) in enumerate(pairs, 1)]
+        passages = [
+            PromptPassage(i, h.file, h.location, strip_instructions(t))
+            for i, (h, t) in enumerate(pairs, 1)
+        ]
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []
@@ -169,9 +182,12 @@ class Assistant:
         if refused:
             text = REFUSAL
         else:
-            text = add_missing_citations(text, [h.text for h in hits], self.retriever.sparse.terms)
+            given = [h.text for h in hits]
+            text = fix_citations(text, given, self.retriever.sparse.terms)
+            text = add_missing_citations(text, given, self.retriever.sparse.terms)
         sources = [] if refused else cited_sources(text, hits)
-        out.result = Answer(question, text, refused, sources, timings=timings)
+        out.result = Answer(question, text, refused, sources, timings=timings,
+                            related=related if refused else [])  # fmt: skip
 
 
 def retrieval_answer(retrieval: Retrieval) -> Answer:

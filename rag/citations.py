@@ -43,6 +43,55 @@ def best_passage(sentence: str, passages: Sequence[str], terms: Terms) -> int | 
     return best if best_score >= 2.0 else None
 
 
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def supports(sentence: str, passage: str, terms: Terms, share: float = 0.5) -> bool:
+    """The passage holds at least `share` of the sentence's content morphemes, and every
+    number the sentence states. Lexical: a negated sentence with the same words passes."""
+    sentence = _CITATION.sub("", sentence)
+    want = set(terms(sentence))
+    if not want:
+        return True
+    numbers = {d.replace(",", "") for d in _DIGITS.findall(sentence)}
+    have_numbers = {d.replace(",", "") for d in _DIGITS.findall(passage)}
+    if not numbers <= have_numbers:
+        return False
+    return len(want & set(terms(passage))) / len(want) >= share
+
+
+def fix_citations(answer: str, passages: Sequence[str], terms: Terms) -> str:
+    """Re-point a [n] whose passage does not support its sentence to the one that does.
+
+    Measured on the smoke suite: the 1.5B model cites the wrong passage number in about
+    half of its correct answers; the page a reader opens must hold what the sentence says.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in [*_SENTENCE_END.finditer(answer), None]:
+        end = m.start() if m else len(answer)
+        sentence = answer[pos:end]
+        refs = [int(r) for r in _CITATION.findall(sentence)]
+        if refs and not any(1 <= n <= len(passages) and supports(sentence, passages[n - 1], terms)
+                            for n in refs):  # fmt: skip
+            best = best_passage(sentence, passages, terms)
+            if best is not None and supports(sentence, passages[best - 1], terms):
+                first = True
+
+                def repoint(_: re.Match[str], best: int = best) -> str:
+                    nonlocal first
+                    keep, first = first, False
+                    return f"[{best}]" if keep else ""
+
+                sentence = _CITATION.sub(repoint, sentence)
+                sentence = re.sub(r"\s+([.!?。])", r"\1", sentence)
+        out.append(sentence)
+        if m:
+            out.append(m.group(0))
+            pos = m.end()
+    return "".join(out)
+
+
 def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) -> str:
     """Append [n] to each sentence that has none and is supported by some passage."""
     if not passages:

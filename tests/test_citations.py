@@ -38,3 +38,22 @@ def test_is_refusal_spacing_insensitive() -> None:
     assert is_refusal("문서에서 찾을수 없습니다.")
     assert is_refusal("죄송하지만 문서에서  찾을 수 없습니다")
     assert not is_refusal("236억 원입니다.")
+
+
+def test_wrong_citation_is_repointed(kiwi) -> None:
+    from ingest.sparse import KiwiBM25
+    from rag.citations import fix_citations
+
+    terms = KiwiBM25(kiwi).terms
+    passages = [
+        "대구시는 일자리 35개를 만든다.",
+        "울산 총사업비는 240억 6천만 원",
+        "마감은 2025년 8월 29일",
+    ]
+    assert fix_citations("대구시는 일자리 35개를 목표로 합니다 [2].", passages, terms) == (
+        "대구시는 일자리 35개를 목표로 합니다 [1]."
+    )
+    right = "마감은 2025년 8월 29일입니다 [3]. 울산 총사업비는 240억 6천만 원입니다 [2]."
+    assert fix_citations(right, passages, terms) == right  # supported citations stay
+    unsupported = "국비는 999억 원입니다 [1]."  # no passage holds it: left for the reader to see
+    assert fix_citations(unsupported, passages, terms) == unsupported

@@ -64,6 +64,16 @@ def test_serve_cli(env: dict[str, str]) -> None:
     assert res.exit_code == 1 and "down" in res.stderr
 
 
-def test_eval_stub_is_honest(env: dict[str, str]) -> None:
-    res = runner.invoke(eval_app, [], env=env)
-    assert res.exit_code == 2 and "not implemented" in res.stderr
+def test_eval_cli_refuses_bad_input(env: dict[str, str], tmp_path: Path) -> None:
+    res = runner.invoke(eval_app, ["run", "--out", str(tmp_path)], env=env)
+    assert res.exit_code == 2 and "--suite" in res.stderr
+    res = runner.invoke(eval_app, ["run", "--out", str(tmp_path), "--suite", "nope"], env=env)
+    assert res.exit_code == 2 and "Unknown suite" in res.stderr
+    bad = tmp_path / "qa.txt"
+    bad.write_text("x")
+    res = runner.invoke(
+        eval_app,
+        ["run", "--out", str(tmp_path), "--qa", str(bad), "--corpus", str(tmp_path)],
+        env=env,
+    )
+    assert res.exit_code == 2 and "unsupported QA format" in res.stderr

@@ -1,0 +1,84 @@
+"""Named QA suites: which questions, over which corpus, and (for CI) which thresholds."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..qa import QAItem, item_from_row, load_qa
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    description: str
+    qa_path: Path
+    corpus: Path  # a folder of documents, or a parquet of page texts (Allganize)
+    gate: dict[str, float] = field(default_factory=dict)  # metric -> minimum
+    load: Callable[[Path], list[QAItem]] = load_qa
+
+    def available(self) -> bool:
+        return self.qa_path.is_file() and self.corpus.exists()
+
+    def items(self) -> list[QAItem]:
+        return self.load(self.qa_path)
+
+
+def _dacon_with_docs(docs: Path) -> Callable[[Path], list[QAItem]]:
+    """DACON rows whose source PDF is among our documents (108 of 496)."""
+
+    def load(path: Path) -> list[QAItem]:
+        stems = {p.stem for p in docs.iterdir()} if docs.is_dir() else set()
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if Path(r["Source_path"]).stem in stems]
+        return [item_from_row(r, n) for n, r in enumerate(rows, 1)]
+
+    return load
+
+
+def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
+    docs = shared / "docs"
+    qa = shared / "qa"
+    return {
+        s.name: s
+        for s in (
+            Suite(
+                "smoke",
+                "11 questions over the sample corpus (examples/corpus); the CI gate",
+                HERE / "smoke.jsonl",
+                ROOT / "examples" / "corpus",
+                gate={
+                    "answer_accuracy": 0.85,
+                    "refusal_accuracy": 1.0,
+                    "hit@3": 0.9,
+                    "citation_precision": 0.7,
+                    "cites_evidence": 0.85,
+                },
+            ),
+            Suite(
+                "gongo",
+                "gongo_rag golden set: 30 answerable + 6 no-answer, over ../shared/corpus/docs",
+                qa / "gongo_rag" / "golden_set.jsonl",
+                docs,
+            ),
+            Suite(
+                "dacon",
+                "DACON 재정정보 train rows whose PDFs are in ../shared/corpus/docs (108)",
+                qa / "dacon_fiscal" / "train.csv",
+                docs,
+                load=_dacon_with_docs(docs),
+            ),
+            Suite(
+                "allganize",
+                "Allganize-derived qa_v4 (114 Q, page-level truth) over its 720 page texts",
+                qa / "allganize_autorag" / "qa_v4.parquet",
+                qa / "allganize_autorag" / "ocr_corpus_v3.parquet",
+            ),
+        )
+    }
