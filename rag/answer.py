@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +15,7 @@ from serving.client import ChatModel
 from .answerability import missing_regions
 from .citations import add_missing_citations, cited_refs, fix_citations
 from .context import budget_passages
+from .followup import FollowUpRewriter
 from .injection import strip_instructions
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
 from .retrieve import Retrieval, Retriever
@@ -48,6 +49,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     # On a refusal: the closest passages found anyway ("찾은 관련 문서"), never cited as support.
     related: list[Source] = field(default_factory=list)
+    query: str = ""  # what was searched and asked, when a follow-up was made standalone
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -68,6 +70,7 @@ class Answer:
             "related": [
                 {"file": s.file, "page": s.page, "location": s.location} for s in self.related
             ],
+            "query": self.query or self.question,
             "prompt_version": self.prompt_version,
             "timings": self.timings,
         }
@@ -122,30 +125,36 @@ class Assistant:
         settings: AnswerSettings | None = None,
         *,
         today: date | None = None,
+        rewriter: FollowUpRewriter | None = None,
     ) -> None:
         self.retriever = retriever
         self.llm = llm
         self.settings = settings or AnswerSettings()
         self._today = today
+        self.rewriter = rewriter
 
     def retrieve(self, question: str, k: int | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k or self.settings.top_k)
 
-    def ask(self, question: str) -> Answer:
-        stream = self.stream(question)
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        stream = self.stream(question, history)
         for _ in stream:
             pass
         assert stream.result is not None
         return stream.result
 
-    def stream(self, question: str) -> AnswerStream:
+    def stream(self, question: str, history: Sequence[str] = ()) -> AnswerStream:
+        """`history`: the user's earlier questions in this conversation, oldest first."""
         out = AnswerStream(iter(()))
-        out._deltas = self._run(question, out)
+        out._deltas = self._run(question, list(history), out)
         return out
 
-    def _run(self, question: str, out: AnswerStream) -> Iterator[str]:
+    def _run(self, asked: str, history: list[str], out: AnswerStream) -> Iterator[str]:
         s = self.settings
         t0 = time.perf_counter()
+        question = asked
+        if self.rewriter is not None and history:
+            question = self.rewriter.standalone(asked, history)
         retrieval = self.retrieve(question)
         t_retrieved = time.perf_counter()
         timings = {"retrieve_s": round(t_retrieved - t0, 3)}
@@ -153,7 +162,7 @@ class Assistant:
         related = [_source(i, h) for i, h in enumerate(hits, 1)]
         relevant = retrieval.relevant(s.min_dense_score, s.min_term_coverage)
         if not relevant or missing_regions(question, [f"{h.title}\n{h.text}" for h in hits]):
-            out.result = Answer(question, REFUSAL, True, [], timings=timings,
+            out.result = Answer(asked, REFUSAL, True, [], timings=timings, query=question,
                                 related=related if relevant else [])  # fmt: skip
             yield REFUSAL
             return
@@ -186,7 +195,7 @@ class Assistant:
             text = fix_citations(text, given, self.retriever.sparse.terms)
             text = add_missing_citations(text, given, self.retriever.sparse.terms)
         sources = [] if refused else cited_sources(text, hits)
-        out.result = Answer(question, text, refused, sources, timings=timings,
+        out.result = Answer(asked, text, refused, sources, timings=timings, query=question,
                             related=related if refused else [])  # fmt: skip
 
 

@@ -23,6 +23,10 @@ err = Console(stderr=True)
 
 
 def _print_sources(console: Console, answer: Answer) -> None:
+    if answer.related:
+        console.print("\n[bold]찾은 관련 문서[/bold] (질문의 답은 아니지만 가까운 내용)")
+        for s in answer.related:
+            console.print(f"  - {s.file} {s.location}", highlight=False)
     if not answer.sources:
         return
     console.print("\n[bold]출처[/bold]")

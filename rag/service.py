@@ -7,6 +7,7 @@ from ingest.store import Store
 from serving.client import ChatModel
 
 from .answer import AnswerSettings, Assistant
+from .followup import FollowUpRewriter
 from .retrieve import Retriever
 
 
@@ -26,4 +27,9 @@ def make_retriever(settings: Settings, store: Store) -> Retriever:
 
 
 def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistant:
-    return Assistant(make_retriever(settings, store), llm, answer_settings(settings))
+    return Assistant(
+        make_retriever(settings, store),
+        llm,
+        answer_settings(settings),
+        rewriter=FollowUpRewriter(store.kiwi),
+    )

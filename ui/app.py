@@ -38,6 +38,9 @@ class CorpusInfo:
 
 
 def format_sources(answer: Answer) -> str:
+    if answer.related:
+        found = ", ".join(f"{s.file} {s.location}" for s in answer.related)
+        return f"\n\n찾은 관련 문서: {found}"
     if not answer.sources:
         return ""
     lines = ["", "", "**출처**"]
@@ -53,11 +56,12 @@ def respond(assistant: Assistant, message: str, history: list[Message]) -> Itera
     if not question:
         yield history
         return
+    earlier = [str(m["content"]) for m in history if m.get("role") == "user"]
     history = [*history, {"role": "user", "content": question}]
     yield [*history, {"role": "assistant", "content": ""}]
     text = ""
     try:
-        stream = assistant.stream(question)
+        stream = assistant.stream(question, earlier)
         for delta in stream:
             text += delta
             yield [*history, {"role": "assistant", "content": text}]

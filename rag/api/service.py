@@ -25,11 +25,17 @@ class EmptyQuestionError(ValueError):
 
 
 def question_of(request: ChatCompletionRequest) -> str:
-    """The last user message is the question; earlier turns are context for a later issue."""
-    for message in reversed(request.messages):
-        if message.role == "user" and (message.content or "").strip():
-            return (message.content or "").strip()
-    raise EmptyQuestionError("no user message with text")
+    """The last user message is the question."""
+    return conversation_of(request)[1]
+
+
+def conversation_of(request: ChatCompletionRequest) -> tuple[list[str], str]:
+    """Earlier user turns (for follow-up rewriting) and the last one, the question."""
+    users = [(m.content or "").strip() for m in request.messages if m.role == "user"]
+    users = [u for u in users if u]
+    if not users:
+        raise EmptyQuestionError("no user message with text")
+    return users[:-1], users[-1]
 
 
 def citations(answer: Answer) -> list[Citation]:
@@ -51,9 +57,9 @@ class CompletionService:
         self._lock = threading.Lock()
 
     def complete(self, request: ChatCompletionRequest) -> ChatCompletion:
-        question = question_of(request)
+        history, question = conversation_of(request)
         with self._lock:
-            answer = self.assistant.ask(question)
+            answer = self.assistant.ask(question, history)
         return ChatCompletion(
             id=f"chatcmpl-{uuid.uuid4().hex}",
             created=int(time.time()),
@@ -64,7 +70,7 @@ class CompletionService:
         )
 
     def stream(self, request: ChatCompletionRequest) -> Iterator[ChatCompletionChunk]:
-        question = question_of(request)
+        history, question = conversation_of(request)
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         def chunk(delta: Delta, **extra: object) -> ChatCompletionChunk:
@@ -74,7 +80,7 @@ class CompletionService:
 
         with self._lock:
             yield chunk(Delta(role="assistant", content=""))
-            answer_stream = self.assistant.stream(question)
+            answer_stream = self.assistant.stream(question, history)
             for text in answer_stream:
                 yield chunk(Delta(content=text))
             answer = answer_stream.result
