@@ -87,5 +87,9 @@ class Settings(BaseSettings):
         return self.data_dir / "qdrant"
 
     @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.sqlite"
+
+    @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.sqlite"

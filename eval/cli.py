@@ -148,5 +148,36 @@ def compare_runs(
         raise typer.Exit(1)
 
 
+@app.command("feedback")
+def feedback_to_qa(
+    out_file: Annotated[Path, typer.Option("--out", help="QA JSONL to write (for review).")],
+    db: Annotated[Path | None, typer.Option(help="Feedback SQLite (default: data dir).")] = None,
+) -> None:
+    """Turn the chat's 👎 answers into a QA file: fill in `reference`, then run it as a suite."""
+    from ui.feedback import FeedbackStore
+
+    from .qa import QAItem, write_qa
+
+    path = db or Settings().feedback_path
+    if not path.is_file():
+        err.print(f"[red]No feedback database at {path}.")
+        raise typer.Exit(2)
+    store = FeedbackStore(path)
+    try:
+        rows = store.rows(rating=-1)
+    finally:
+        store.close()
+    items = [QAItem(f"fb{r.id}", r.question, "", tuple(), False, "feedback") for r in rows]
+    write_qa(items, out_file)
+    notes = out_file.with_suffix(".review.jsonl")
+    with notes.open("w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps({"id": f"fb{r.id}", "question": r.question, "answer": r.answer,
+                                "comment": r.comment, "sources": r.sources,
+                                "prompt_version": r.prompt_version, "at": r.created_at},
+                               ensure_ascii=False) + "\n")  # fmt: skip
+    out.print(f"{len(items)} 👎 answers -> {out_file} (answers and comments: {notes})")
+
+
 def main() -> None:
     app()

@@ -41,8 +41,12 @@ def evidence_rank(item: QAItem, ranked: Sequence[tuple[str, int]]) -> int | None
     return None
 
 
-def term_recall(reference: str, answer: str, terms: Terms) -> float:
+def term_recall(reference: str, answer: str, terms: Terms, question: str = "") -> float:
+    """Share of the reference's content morphemes in the answer, not counting those the
+    question already holds: an answer that only echoes the question scores nothing."""
     ref = set(terms(reference))
+    new = ref - set(terms(question))
+    ref = new or ref
     if not ref:
         return 0.0
     return len(ref & set(terms(answer))) / len(ref)
@@ -67,7 +71,7 @@ def correctness(item: QAItem, answer: str, refused: bool, terms: Terms) -> Corre
         return Correctness(False, 0.0, 0.0, ["(거절)"])
     recall, missing = fact_recall(item.reference, answer)
     must = [f for f in item.facts if f not in answer]
-    t_recall = term_recall(item.reference, answer, terms)
+    t_recall = term_recall(item.reference, answer, terms, item.question)
     score = recall if recall is not None else t_recall
     return Correctness(score >= CORRECT and not must, recall, round(t_recall, 3), missing + must)
 

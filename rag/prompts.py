@@ -2,6 +2,9 @@
 
 Change a template -> bump PROMPT_VERSION, so eval reports and feedback rows say which prompt
 produced an answer.
+
+No few-shot example: measured on the gongo suite, the 1.5B model copied the example's date
+("2025년 3월 14일 18시") into a real answer. The format rules stay in the system prompt.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
 
-PROMPT_VERSION = "2026-11-22.3"
+PROMPT_VERSION = "2026-11-22.4"
 
 REFUSAL = "문서에서 찾을 수 없습니다."
 
@@ -39,17 +42,6 @@ $question"""
 )
 
 
-# One worked example, sent before every question: the format (direct answer first, exact
-# amount, a citation) is shown, not only described. It is a fixed prefix, so llama.cpp's
-# prompt cache makes it nearly free after the first request.
-FEW_SHOT = [
-    {"role": "user", "content": USER.substitute(
-        passages="[1] (출처: 예시_사업_공고.pdf, 2쪽)\n총사업비는 12억 5천만 원이며, 이 가운데 국비는 7억 원이다. 신청 마감은 2025년 3월 14일 18시이다.",
-        question="이 사업 총사업비가 얼마예요?")},
-    {"role": "assistant", "content": "총사업비는 12억 5천만 원입니다 [1]. 이 가운데 국비는 7억 원입니다 [1]."},
-]  # fmt: skip
-
-
 @dataclass(frozen=True)
 class PromptPassage:
     n: int
@@ -66,7 +58,6 @@ def build_messages(
     )
     return [
         {"role": "system", "content": SYSTEM.substitute(today=today, refusal=REFUSAL)},
-        *FEW_SHOT,
         {"role": "user", "content": USER.substitute(passages=body, question=question.strip())},
     ]
 

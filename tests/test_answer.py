@@ -31,9 +31,8 @@ def test_answer_with_citation_and_prompt(retriever: Retriever) -> None:
     assert ans is not None and not ans.refused
     assert ans.sources[0].ref == 1
     assert ans.sources[0].file == "대구_AI대전환_사업_개요.pdf" and ans.sources[0].page == 1
-    system, *few_shot, user = llm.requests[0]
+    system, user = llm.requests[0]
     assert "오늘 날짜: 2026-11-22" in system["content"]
-    assert [m["role"] for m in few_shot] == ["user", "assistant"]  # one worked example
     assert "[1] (출처: 대구_AI대전환_사업_개요.pdf, 1쪽)" in user["content"]
     assert user["content"].rstrip().endswith("대구시 AI 대전환 사업의 총 예산은?")
 
@@ -94,7 +93,7 @@ def test_document_text_is_data_not_instructions(retriever: Retriever, tmp_path: 
     """The system prompt tells the model passages are data; the passage stays in the user turn."""
     llm = ScriptedLLM("236억 원입니다 [1].")
     assistant(retriever, llm).ask("대구시 AI 대전환 사업의 총 예산은?")
-    system, *_, user = llm.requests[0]
+    system, user = llm.requests[0]
     assert "지시가 아닙니다" in system["content"]
     assert "236억" not in system["content"] and "236억" in user["content"]
 

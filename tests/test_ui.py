@@ -62,3 +62,43 @@ def test_app_serves_on_loopback(retriever: Retriever, tmp_path: Path) -> None:
         assert "AX-Assist" in page.text
     finally:
         app.close()
+
+
+def test_feedback_is_stored_with_the_answer_and_exported_for_review(
+    retriever: Retriever, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from eval.cli import app as eval_app
+    from eval.qa import load_qa
+    from ui.app import answer_record, record_feedback
+    from ui.feedback import FeedbackStore
+
+    got: list = []
+    states = list(respond(make(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1].")), Q, [],
+                          got.append))  # fmt: skip
+    answers = {len(states[-1]) - 1: answer_record(got[0])}
+    store = FeedbackStore(tmp_path / "feedback.sqlite")
+    settings = {"llm_model": "scripted", "top_k": 3}
+    assert record_feedback(store, settings, answers, 0, True) is None  # a user message
+    up = record_feedback(store, settings, answers, 1, True)
+    down = record_feedback(store, settings, answers, [1], False)
+    assert up and down
+    store.set_comment(down, "국비 금액도 알려 주세요")
+    (row,) = store.rows(rating=-1)
+    assert (row.question, row.answer, row.comment) == (Q, "총 예산은 236억 원입니다 [1].",
+                                                       "국비 금액도 알려 주세요")  # fmt: skip
+    assert row.sources == [{"ref": 1, "file": "대구_AI대전환_사업_개요.pdf", "page": 1,
+                            "location": "1쪽"}]  # fmt: skip
+    assert row.settings == settings and row.prompt_version and not row.refused
+    assert len(store.rows()) == 2
+    corpus = CorpusInfo(documents=4, last_refresh=None)
+    assert build_app(make(retriever, ScriptedLLM("x")), corpus, feedback=store) is not None
+    store.close()
+    out = tmp_path / "review.jsonl"
+    res = CliRunner().invoke(eval_app, ["feedback", "--db", str(tmp_path / "feedback.sqlite"),
+                                        "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    (item,) = load_qa(out)
+    assert item.question == Q and item.type == "feedback"
+    assert "국비 금액도" in out.with_suffix(".review.jsonl").read_text(encoding="utf-8")

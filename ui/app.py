@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import gradio as gr
 
 from rag import Answer, Assistant
 from serving import ServingError
+
+from .feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,12 @@ def format_sources(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def respond(assistant: Assistant, message: str, history: list[Message]) -> Iterator[list[Message]]:
+def respond(
+    assistant: Assistant,
+    message: str,
+    history: list[Message],
+    on_answer: Callable[[Answer], None] | None = None,
+) -> Iterator[list[Message]]:
     """Stream one answer into the chat; errors become a Korean sentence, never a trace."""
     question = (message or "").strip()
     if not question:
@@ -68,6 +75,8 @@ def respond(assistant: Assistant, message: str, history: list[Message]) -> Itera
         result = stream.result
         if result is not None:
             text = result.answer + format_sources(result)
+            if on_answer is not None:
+                on_answer(result)
     except ServingError as exc:
         log.error("LLM error: %s", exc)
         text = exc.user_message
@@ -77,11 +86,39 @@ def respond(assistant: Assistant, message: str, history: list[Message]) -> Itera
     yield [*history, {"role": "assistant", "content": text}]
 
 
-def build_app(assistant: Assistant, corpus: CorpusInfo, *, concurrency: int = 1) -> gr.Blocks:
+def answer_record(answer: Answer) -> dict[str, object]:
+    """What a 👍/👎 is stored with (the Gradio state keeps it per assistant message)."""
+    d = answer.to_dict()
+    return {"question": answer.question, "answer": answer.answer, "refused": answer.refused,
+            "sources": [{k: s[k] for k in ("ref", "file", "page", "location")}
+                        for s in d["sources"]],  # type: ignore[union-attr]
+            "prompt_version": answer.prompt_version}  # fmt: skip
+
+
+def record_feedback(
+    store: FeedbackStore, settings: dict, answers: dict[int, dict], index: object, liked: object
+) -> int | None:
+    """Store a 👍/👎 for the assistant message at `index`; None when it is not an answer."""
+    idx = index[0] if isinstance(index, list | tuple) else index
+    rec = answers.get(int(idx)) if isinstance(idx, int) else None  # type: ignore[arg-type]
+    if rec is None:
+        return None
+    rating = 1 if liked is True or liked == "like" else -1
+    return store.add(rating=rating, settings=settings, **rec)  # type: ignore[arg-type]
+
+
+def build_app(
+    assistant: Assistant,
+    corpus: CorpusInfo,
+    *,
+    concurrency: int = 1,
+    feedback: FeedbackStore | None = None,
+    settings_summary: dict | None = None,
+) -> gr.Blocks:
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"## {TITLE}\n{corpus.notice()}")
         chatbot = gr.Chatbot(
-            label="대화", height=520, elem_id="chat", buttons=["copy"], feedback_options=None,
+            label="대화", height=520, elem_id="chat", buttons=["copy"],
             placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
         )  # fmt: skip
         with gr.Row():
@@ -92,13 +129,46 @@ def build_app(assistant: Assistant, corpus: CorpusInfo, *, concurrency: int = 1)
             send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
         gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
         reset = gr.Button("대화 초기화", variant="secondary", size="sm")
+        answers = gr.State({})  # assistant message index -> answer record, for feedback
+        last_feedback = gr.State(None)
+        with gr.Row(visible=feedback is not None):
+            comment = gr.Textbox(placeholder="👍/👎 후 의견을 남겨 주세요 (선택)", show_label=False,
+                                 scale=8, elem_id="feedback-comment")  # fmt: skip
+            send_comment = gr.Button("의견 보내기", scale=1, elem_id="feedback-send")
+        thanks = gr.Markdown("", elem_id="feedback-status")
 
-        def _respond(message: str, history: list[Message]) -> Iterator[list[Message]]:
-            yield from respond(assistant, message, history)
+        def _respond(
+            message: str, history: list[Message], known: dict[int, dict]
+        ) -> Iterator[tuple[list[Message], dict[int, dict]]]:
+            done: list[Answer] = []
+            state: list[Message] = history
+            for state in respond(assistant, message, history, done.append):
+                yield state, known
+            if done:
+                yield state, {**known, len(state) - 1: answer_record(done[0])}
 
         for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
             trigger(
-                _respond, [box, chatbot], chatbot, concurrency_limit=concurrency, api_name=name
-            ).then(lambda: "", None, box, api_name=False)
-        reset.click(lambda: [], None, chatbot, api_name=False)
+                _respond, [box, chatbot, answers], [chatbot, answers],
+                concurrency_limit=concurrency, api_name=name,
+            ).then(lambda: "", None, box, api_name=False)  # fmt: skip
+        reset.click(lambda: ([], {}), None, [chatbot, answers], api_name=False)
+
+        if feedback is not None:
+            summary = settings_summary or {}
+
+            def _like(data: gr.LikeData, known: dict[int, dict]) -> tuple[int | None, str]:
+                row = record_feedback(feedback, summary, known, data.index, data.liked)
+                return row, ("의견을 남겨 주셔서 감사합니다." if row else "")
+
+            chatbot.like(_like, [answers], [last_feedback, thanks], api_name=False)
+
+            def _comment(row: int | None, text: str) -> tuple[str, str]:
+                if row is None or not text.strip():
+                    return text, "먼저 답변에 👍 또는 👎를 눌러 주세요."
+                feedback.set_comment(row, text.strip())
+                return "", "의견을 저장했습니다."
+
+            send_comment.click(_comment, [last_feedback, comment], [comment, thanks],
+                               api_name=False)  # fmt: skip
     return app

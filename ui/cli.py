@@ -16,6 +16,7 @@ from rag import make_assistant
 from serving import ServingError, chat_model
 
 from .app import CorpusInfo, build_app
+from .feedback import FeedbackStore
 
 app = typer.Typer(add_completion=False)
 err = Console(stderr=True)
@@ -48,10 +49,19 @@ def chat(
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, _interrupt)
     store = open_store_or_exit(settings)
+    feedback = FeedbackStore(settings.feedback_path)
     try:
         err.print("언어 모델 서버를 준비하는 중...")
         with chat_model(settings) as llm:
-            ui = build_app(make_assistant(settings, store, llm), corpus_info(settings))
+            ui = build_app(
+                make_assistant(settings, store, llm),
+                corpus_info(settings),
+                feedback=feedback,
+                settings_summary={"llm_model": settings.llm_model, "top_k": settings.top_k,
+                                  "embedder": settings.embedder,
+                                  "min_dense_score": settings.min_dense_score,
+                                  "min_term_coverage": settings.min_term_coverage},
+            )  # fmt: skip
             ui.queue(default_concurrency_limit=1)
             ui.launch(
                 server_name=host or settings.ui_host,
@@ -62,6 +72,7 @@ def chat(
         err.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
     finally:
+        feedback.close()
         store.close()
 
 

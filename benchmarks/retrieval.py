@@ -1,0 +1,167 @@
+"""Retrieval quality on the Allganize-derived Korean set (qa_v4: 114 questions, page-level
+truth, 720 page texts), every variant side by side in one run.
+
+    .venv/bin/python benchmarks/retrieval.py [--shared ../shared/corpus] [--limit N]
+
+Variants: whole pages or the real chunking (KoreanChunker, Settings defaults) or LlamaIndex's
+default SentenceSplitter; ranked by Kiwi-BM25 alone, the dense embedder alone, or fused in
+Qdrant (RRF, optionally weighted toward BM25). Chunk hits are folded to pages in rank order.
+Prints page-R@1/5/10 and MRR, and each variant's ratio to the plain LlamaIndex baseline
+(default SentenceSplitter + dense only). Also runs the paraphrase probe when its file exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiwipiepy import Kiwi
+from llama_index.core.node_parser import SentenceSplitter
+
+from axa_settings import Settings
+from eval.corpus import page_documents
+from eval.metrics import evidence_rank
+from eval.qa import QAItem, load_qa
+from eval.suites import DEFAULT_SHARED
+from ingest.chunking import KoreanChunker
+from ingest.documents import Chunk, Document
+from ingest.embedding import make_embedder
+from ingest.index import Hit, VectorIndex
+from ingest.sparse import KiwiBM25
+
+HERE = Path(__file__).resolve().parent
+KS = (1, 5, 10)
+
+
+@dataclass
+class Row:
+    name: str
+    r: dict[int, float]
+    mrr: float
+    ms: float
+
+
+def pages_as_chunks(doc: Document) -> list[Chunk]:
+    return [Chunk(doc.doc_id, doc.sha256, doc.path.name, doc.title, p.number, i, p.text)
+            for i, p in enumerate(doc.pages) if p.text.strip()]  # fmt: skip
+
+
+def llamaindex_chunks(doc: Document) -> list[Chunk]:
+    splitter = SentenceSplitter()  # LlamaIndex defaults: 1024 tokens, 200 overlap
+    out = []
+    for p in doc.pages:
+        for text in splitter.split_text(p.text):
+            if text.strip():
+                out.append(Chunk(doc.doc_id, doc.sha256, doc.path.name, doc.title, p.number,
+                                 len(out), text))  # fmt: skip
+    return out
+
+
+def build(path: Path, chunks: list[Chunk], embedder, sparse: KiwiBM25) -> VectorIndex:
+    index = VectorIndex.open("bench", path=path)
+    index.ensure(embedder.dim)
+    for start in range(0, len(chunks), 64):
+        batch = chunks[start : start + 64]
+        dense = embedder.embed_documents([c.text for c in batch])
+        index.upsert(batch, dense, [sparse.encode_document(f"{c.title}\n{c.text}") for c in batch])
+    return index
+
+
+def pages_of(hits: Sequence[Hit]) -> list[tuple[str, int]]:
+    seen: list[tuple[str, int]] = []
+    for h in hits:
+        key = (h.file, h.page)
+        if key not in seen:
+            seen.append(key)
+    return seen
+
+
+Search = Callable[[str], list[Hit]]
+
+
+def score(name: str, items: list[QAItem], search: Search) -> Row:
+    ranks, t0 = [], time.perf_counter()
+    for it in items:
+        ranks.append(evidence_rank(it, pages_of(search(it.question))[:10]))
+    ms = (time.perf_counter() - t0) * 1000 / len(items)
+    r = {k: sum(1 for x in ranks if x and x <= k) / len(items) for k in KS}
+    mrr = sum(1 / x for x in ranks if x) / len(items)
+    return Row(name, r, mrr, ms)
+
+
+def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> dict[str, Search]:
+    depth = 60  # chunks fetched, folded to >= 10 pages
+
+    def dense(q: str) -> list[Hit]:
+        return index.dense(embedder.embed_query(q), limit=depth)
+
+    def bm25(q: str) -> list[Hit]:
+        return index.sparse(sparse.encode_query(q), limit=depth)
+
+    def fused(weights: tuple[float, float] | None, k: int | None = None) -> Search:
+        def run(q: str) -> list[Hit]:
+            return index.hybrid(embedder.embed_query(q), sparse.encode_query(q), limit=depth,
+                                prefetch=depth, weights=weights, rrf_k=k)  # fmt: skip
+
+        return run
+
+    out: dict[str, Search] = {"BM25 (Kiwi)": bm25, "dense": dense}
+    if fusions:
+        out |= {
+            "RRF 1:1 (Qdrant default)": fused(None),
+            "RRF BM25 2:1": fused((1.0, 2.0)),
+            "RRF BM25 3:1": fused((1.0, 3.0)),
+            "RRF BM25 3:1, k=60": fused((1.0, 3.0), 60),
+        }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args()
+    qa_dir = args.shared / "qa" / "allganize_autorag"
+    items = load_qa(qa_dir / "qa_v4.parquet")[: args.limit]
+    docs = page_documents(qa_dir / "ocr_corpus_v3.parquet")
+    settings = Settings()
+    kiwi = Kiwi()
+    sparse = KiwiBM25(kiwi)
+    embedder = make_embedder(settings.embedder, threads=settings.llm_threads)
+    chunker = KoreanChunker(kiwi, chunk_chars=settings.chunk_chars,
+                            overlap_chars=settings.chunk_overlap_chars)  # fmt: skip
+    layouts = {
+        "pages": lambda d: pages_as_chunks(d),
+        f"chunks {settings.chunk_chars}/{settings.chunk_overlap_chars} (ours)": chunker.chunk,
+        "LlamaIndex SentenceSplitter()": llamaindex_chunks,
+    }
+    rows: list[Row] = []
+    print(f"qa_v4: {len(items)} questions, {len(docs)} files, "
+          f"{sum(len(d.pages) for d in docs)} pages; embedder {embedder.name}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        for layout, make in layouts.items():
+            chunks = [c for d in docs for c in make(d)]
+            t0 = time.perf_counter()
+            index = build(Path(tmp) / str(len(rows)), chunks, embedder, sparse)
+            print(f"  {layout}: {len(chunks)} chunks indexed in {time.perf_counter() - t0:.0f} s")
+            only_dense = layout.startswith("LlamaIndex")
+            for name, search in searches(index, embedder, sparse, not only_dense).items():
+                if only_dense and name != "dense":
+                    continue
+                rows.append(score(f"{layout} · {name}", items, search))
+            index.close()
+    base = next(r for r in rows if r.name.startswith("LlamaIndex"))
+    print("\n| variant | R@1 | R@5 | R@10 | MRR | ×R@1 vs LlamaIndex | ms/q |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        ratio = r.r[1] / base.r[1] if base.r[1] else float("nan")
+        print(f"| {r.name} | {r.r[1]:.3f} | {r.r[5]:.3f} | {r.r[10]:.3f} | {r.mrr:.3f} "
+              f"| {ratio:.2f} | {r.ms:.0f} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
