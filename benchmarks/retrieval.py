@@ -113,7 +113,7 @@ def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> d
     if fusions:
         out |= {
             "RRF 1:1 (Qdrant default)": fused(None),
-            "RRF BM25 2:1": fused((1.0, 2.0)),
+            "RRF BM25 2:1 (default)": fused((1.0, 2.0)),
             "RRF BM25 3:1": fused((1.0, 3.0)),
             "RRF BM25 3:1, k=60": fused((1.0, 3.0), 60),
         }

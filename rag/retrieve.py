@@ -26,19 +26,28 @@ class Retrieval:
 
 class Retriever:
     def __init__(
-        self, index: VectorIndex, embedder: Embedder, sparse: KiwiBM25, *, prefetch_k: int = 30
+        self,
+        index: VectorIndex,
+        embedder: Embedder,
+        sparse: KiwiBM25,
+        *,
+        prefetch_k: int = 30,
+        weights: tuple[float, float] | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.sparse = sparse
         self.prefetch_k = prefetch_k
+        self.weights = weights  # (dense, sparse) for RRF; None: equal
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         if not self.index.exists():
             return Retrieval(question, [], 0.0, 0.0)
         qvec = self.embedder.embed_query(question)
         qsparse = self.sparse.encode_query(question)
-        hits = self.index.hybrid(qvec, qsparse, limit=k, prefetch=max(k, self.prefetch_k))
+        hits = self.index.hybrid(
+            qvec, qsparse, limit=k, prefetch=max(k, self.prefetch_k), weights=self.weights
+        )
         top = self.index.dense(qvec, limit=1)
         return Retrieval(
             question=question,

@@ -23,7 +23,13 @@ def answer_settings(settings: Settings) -> AnswerSettings:
 
 
 def make_retriever(settings: Settings, store: Store) -> Retriever:
-    return Retriever(store.index, store.embedder, store.sparse, prefetch_k=settings.prefetch_k)
+    return Retriever(
+        store.index,
+        store.embedder,
+        store.sparse,
+        prefetch_k=settings.prefetch_k,
+        weights=(settings.fusion_dense_weight, settings.fusion_sparse_weight),
+    )
 
 
 def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistant:
