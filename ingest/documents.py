@@ -22,7 +22,7 @@ class Document:
     loader: str
     sha256: str
     pages: list[Page]
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, object] = field(default_factory=dict)
     unit: str = "page"  # "page" (PDF) or "section" (page-less formats: HWP, DOCX, HTML, text)
 
     @property
@@ -41,7 +41,7 @@ class Chunk:
     index: int
     text: str
     section: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, object] = field(default_factory=dict)
     unit: str = "page"
 
 

@@ -6,6 +6,8 @@ Ingest writes through this module and rag reads through it, so the schema lives 
 
 from __future__ import annotations
 
+import re
+import threading
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -52,6 +54,59 @@ class Hit:
         return location_label(self.unit, self.page, self.section)
 
 
+# Payload fields the filters use (ingest/metadata.py writes them), and their index types.
+FILTER_FIELDS = {
+    "doc_id": qm.PayloadSchemaType.KEYWORD,
+    "file": qm.PayloadSchemaType.KEYWORD,
+    "kind": qm.PayloadSchemaType.KEYWORD,
+    "region": qm.PayloadSchemaType.KEYWORD,
+    "org": qm.PayloadSchemaType.KEYWORD,
+    "file_type": qm.PayloadSchemaType.KEYWORD,
+    "date_key": qm.PayloadSchemaType.INTEGER,
+}
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Narrow retrieval to documents of these kinds / regions / organisations / types, dated
+    within [date_from, date_to] ("YYYY-MM-DD"). Empty fields do not filter; values within a
+    field are alternatives (any), fields combine (all). A dated range drops undated documents."""
+
+    kinds: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    file_types: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.kinds, self.regions, self.orgs, self.file_types, self.date_from,
+                    self.date_to))  # fmt: skip
+
+    def to_qdrant(self) -> qm.Filter | None:
+        must: list[qm.Condition] = []
+        for key, values in (("kind", self.kinds), ("region", self.regions), ("org", self.orgs),
+                            ("file_type", self.file_types)):  # fmt: skip
+            if values:
+                must.append(qm.FieldCondition(key=key, match=qm.MatchAny(any=list(values))))
+        if self.date_from or self.date_to:
+            must.append(qm.FieldCondition(key="date_key", range=qm.Range(
+                gte=_date_key(self.date_from) if self.date_from else None,
+                lte=_date_key(self.date_to) if self.date_to else None,
+            )))  # fmt: skip
+        return qm.Filter(must=must) if must else None
+
+
+def _date_key(value: str) -> int:
+    """ "2025-03-04" / "2025.3.4" / "20250304" -> 20250304; ValueError with the bad text."""
+    digits = [int(x) for x in re.findall(r"\d+", value)]
+    if len(digits) == 1 and len(str(digits[0])) == 8:
+        return digits[0]
+    if len(digits) != 3 or not (1 <= digits[1] <= 12 and 1 <= digits[2] <= 31):
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
+    return digits[0] * 10000 + digits[1] * 100 + digits[2]
+
+
 def point_id(chunk: Chunk) -> str:
     """Deterministic: the same chunk of the same file content always maps to the same point."""
     return str(uuid.uuid5(_NS, f"{chunk.doc_id}\x00{chunk.doc_sha256}\x00{chunk.index}"))
@@ -59,6 +114,26 @@ def point_id(chunk: Chunk) -> str:
 
 def _sparse(vec: SparseVec) -> qm.SparseVector:
     return qm.SparseVector(indices=vec.indices, values=vec.values)
+
+
+class _Serialized:
+    """The embedded engine is plain Python over numpy arrays: calls from the chat's worker
+    threads and the operator page's ingest must not interleave. A server needs no lock."""
+
+    def __init__(self, client: QdrantClient) -> None:
+        self._client = client
+        self._lock = threading.RLock()
+
+    def __getattr__(self, name: str) -> object:
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args: object, **kwargs: object) -> object:
+            with self._lock:
+                return attr(*args, **kwargs)
+
+        return locked
 
 
 class VectorIndex:
@@ -74,10 +149,10 @@ class VectorIndex:
         if url:
             return cls(QdrantClient(url=url, api_key=api_key), collection)
         if path is None:
-            return cls(QdrantClient(location=":memory:"), collection)
+            return cls(_Serialized(QdrantClient(location=":memory:")), collection)  # type: ignore[arg-type]
         path.mkdir(parents=True, exist_ok=True)
         try:
-            return cls(QdrantClient(path=str(path)), collection)
+            return cls(_Serialized(QdrantClient(path=str(path))), collection)  # type: ignore[arg-type]
         except RuntimeError as exc:
             if "already accessed" in str(exc):
                 raise IndexBusyError(
@@ -102,18 +177,18 @@ class VectorIndex:
                     f"collection {self.collection!r} holds {size}-dim vectors but the embedder "
                     f"makes {dim}-dim ones; use another AXA_COLLECTION or re-ingest into a new one"
                 )
-            return
-        self.client.create_collection(
-            self.collection,
-            vectors_config={DENSE: qm.VectorParams(size=dim, distance=qm.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
-        )
+        else:
+            self.client.create_collection(
+                self.collection,
+                vectors_config={DENSE: qm.VectorParams(size=dim, distance=qm.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+            )
         with warnings.catch_warnings():  # the embedded engine ignores payload indexes, says so
             warnings.simplefilter("ignore", UserWarning)
-            for field in ("doc_id", "file"):
-                self.client.create_payload_index(
-                    self.collection, field, qm.PayloadSchemaType.KEYWORD
-                )
+            have = self.client.get_collection(self.collection).payload_schema or {}
+            for field, schema in FILTER_FIELDS.items():
+                if field not in have:
+                    self.client.create_payload_index(self.collection, field, schema)
 
     # --- writes ------------------------------------------------------------------------------
     def upsert(
@@ -177,17 +252,19 @@ class VectorIndex:
         prefetch: int,
         weights: tuple[float, float] | None = None,
         rrf_k: int | None = None,
+        where: SearchFilter | None = None,
     ) -> list[Hit]:
         """Dense and sparse candidates fused with Reciprocal Rank Fusion inside Qdrant;
         `weights` = (dense, sparse) tilts the fusion (measured: see benchmarks/retrieval.py)."""
         query: qm.Query = qm.FusionQuery(fusion=qm.Fusion.RRF)
         if weights is not None or rrf_k is not None:
             query = qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=list(weights) if weights else None))
+        flt = where.to_qdrant() if where else None
         res = self.client.query_points(
             self.collection,
             prefetch=[
-                qm.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch),
-                qm.Prefetch(query=_sparse(sparse), using=SPARSE, limit=prefetch),
+                qm.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch, filter=flt),
+                qm.Prefetch(query=_sparse(sparse), using=SPARSE, limit=prefetch, filter=flt),
             ],
             query=query,
             limit=limit,
@@ -195,17 +272,38 @@ class VectorIndex:
         )
         return [_hit(p) for p in res.points]
 
-    def sparse(self, sparse: SparseVec, *, limit: int) -> list[Hit]:
+    def sparse(
+        self, sparse: SparseVec, *, limit: int, where: SearchFilter | None = None
+    ) -> list[Hit]:
         res = self.client.query_points(
-            self.collection, query=_sparse(sparse), using=SPARSE, limit=limit, with_payload=True
-        )
+            self.collection, query=_sparse(sparse), using=SPARSE, limit=limit, with_payload=True,
+            query_filter=where.to_qdrant() if where else None,
+        )  # fmt: skip
         return [_hit(p) for p in res.points]
 
-    def dense(self, dense: np.ndarray, *, limit: int) -> list[Hit]:
+    def dense(
+        self, dense: np.ndarray, *, limit: int, where: SearchFilter | None = None
+    ) -> list[Hit]:
         res = self.client.query_points(
-            self.collection, query=dense.tolist(), using=DENSE, limit=limit, with_payload=True
-        )
+            self.collection, query=dense.tolist(), using=DENSE, limit=limit, with_payload=True,
+            query_filter=where.to_qdrant() if where else None,
+        )  # fmt: skip
         return [_hit(p) for p in res.points]
+
+    def document_chunks(self, doc_id: str) -> list[Hit]:
+        """All chunks of one document in reading order (the study mode's material)."""
+        flt = qm.Filter(must=[qm.FieldCondition(key="doc_id", match=qm.MatchValue(value=doc_id))])
+        points, offset = [], None
+        while True:
+            batch, offset = self.client.scroll(
+                self.collection, scroll_filter=flt, limit=256, offset=offset, with_payload=True
+            )
+            points += batch
+            if offset is None:
+                break
+        points.sort(key=lambda p: int((p.payload or {}).get("chunk_index", 0)))
+        return [_hit(qm.ScoredPoint(id=p.id, version=0, score=0.0, payload=p.payload))
+                for p in points]  # fmt: skip
 
 
 def _hit(p: qm.ScoredPoint) -> Hit:

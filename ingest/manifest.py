@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +21,13 @@ CREATE TABLE IF NOT EXISTS documents (
     chunks      INTEGER NOT NULL DEFAULT 0,
     status      TEXT NOT NULL,
     error       TEXT NOT NULL DEFAULT '',
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    metadata    TEXT NOT NULL DEFAULT ''
 )
 """
+_COLUMNS = (
+    "doc_id, path, file, title, sha256, loader, pages, chunks, status, error, ingested_at, metadata"
+)
 
 
 @dataclass(frozen=True)
@@ -37,47 +43,65 @@ class ManifestRow:
     status: str  # "indexed" | "failed"
     error: str
     ingested_at: str
+    metadata: str = ""  # JSON of the filter fields (ingest/metadata.py); "" before they existed
+
+    @property
+    def meta(self) -> dict[str, object]:
+        return json.loads(self.metadata) if self.metadata else {}
 
 
 class Manifest:
     def __init__(self, path: Path | str) -> None:
         if isinstance(path, Path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
+        # the chat's operator page reads and writes it from Gradio's worker threads
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.RLock()
         self._db.execute(_SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
+        if "metadata" not in columns:  # a manifest written before filters existed
+            self._db.execute("ALTER TABLE documents ADD COLUMN metadata TEXT NOT NULL DEFAULT ''")
         self._db.commit()
 
     def close(self) -> None:
         self._db.close()
 
     def get(self, doc_id: str) -> ManifestRow | None:
-        cur = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
-        row = cur.fetchone()
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE doc_id = ?",
+                                   (doc_id,)).fetchone()  # fmt: skip
         return ManifestRow(*row) if row else None
 
     def all(self) -> list[ManifestRow]:
-        return [ManifestRow(*r) for r in self._db.execute("SELECT * FROM documents ORDER BY file")]
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY file").fetchall()
+        return [ManifestRow(*r) for r in rows]
 
     def last_refresh(self) -> str | None:
-        row = self._db.execute("SELECT max(ingested_at) FROM documents").fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT max(ingested_at) FROM documents").fetchone()
         return row[0] if row else None
 
     def record(
         self, *, doc_id: str, path: str, file: str, title: str, sha256: str, loader: str,
-        pages: int, chunks: int, status: str, error: str = "",
+        pages: int, chunks: int, status: str, error: str = "", metadata: str = "",
     ) -> None:  # fmt: skip
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self._db.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (doc_id, path, file, title, sha256, loader, pages, chunks, status, error, now),
-        )
-        self._db.commit()
+        with self._lock:
+            self._db.execute(
+                f"INSERT OR REPLACE INTO documents ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, path, file, title, sha256, loader, pages, chunks, status, error, now,
+                 metadata),
+            )  # fmt: skip
+            self._db.commit()
 
     def mark_failed(self, doc_id: str, error: str) -> None:
         """Keep an indexed version's record (its points stay searchable) but note the failure."""
-        self._db.execute("UPDATE documents SET error = ? WHERE doc_id = ?", (error, doc_id))
-        self._db.commit()
+        with self._lock:
+            self._db.execute("UPDATE documents SET error = ? WHERE doc_id = ?", (error, doc_id))
+            self._db.commit()
 
     def remove(self, doc_id: str) -> None:
-        self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-        self._db.commit()
+        with self._lock:
+            self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._db.commit()

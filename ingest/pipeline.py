@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import logging
 import multiprocessing
 import os
@@ -27,7 +28,8 @@ from .loaders import (
     sha256_bytes,
     supported_suffixes,
 )
-from .manifest import Manifest
+from .manifest import Manifest, ManifestRow
+from .metadata import describe
 from .sparse import KiwiBM25
 
 log = logging.getLogger(__name__)
@@ -202,7 +204,7 @@ class Ingestor:
         previous = self.manifest.get(str(path.resolve()))
         if previous is None:
             return FileResult(str(path), path.name, Outcome.ADDED, reason="dry-run")
-        if previous.sha256 == sha and previous.status == "indexed":
+        if _current(previous, sha):
             return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages)
         return FileResult(str(path), path.name, Outcome.UPDATED, reason="dry-run")
 
@@ -228,7 +230,7 @@ class Ingestor:
             return self._failed(path, doc_id, exc.reason)
         sha = sha256_bytes(data)
         previous = self.manifest.get(doc_id)
-        if previous and previous.sha256 == sha and previous.status == "indexed":
+        if _current(previous, sha):
             return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
         return _Pending(path, doc_id, data, sha, previous is not None)
 
@@ -238,6 +240,8 @@ class Ingestor:
             if isinstance(parsed, LoadError):
                 raise parsed
             doc = parsed
+            meta = describe(doc)
+            doc.metadata.update(meta.payload())
             chunks = self.chunker.chunk(doc)
             if not chunks:
                 raise LoadError("색인할 텍스트가 없습니다")
@@ -256,6 +260,7 @@ class Ingestor:
         self.manifest.record(
             doc_id=doc_id, path=str(path), file=path.name, title=doc.title, sha256=sha,
             loader=doc.loader, pages=len(doc.pages), chunks=len(chunks), status="indexed",
+            metadata=json.dumps(meta.payload(), ensure_ascii=False),
         )  # fmt: skip
         outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
         return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
@@ -264,7 +269,7 @@ class Ingestor:
         """Index an already-parsed document (a dataset's page texts, a benchmark corpus);
         unchanged content (same sha256) is skipped as for files."""
         previous = self.manifest.get(doc.doc_id)
-        if previous and previous.sha256 == doc.sha256 and previous.status == "indexed":
+        if _current(previous, doc.sha256):
             return FileResult(str(doc.path), doc.path.name, Outcome.SKIPPED, previous.pages, 0)
         self.index.ensure(self.embedder.dim)
         job = _Pending(doc.path, doc.doc_id, b"", doc.sha256, previous is not None)
@@ -287,6 +292,13 @@ class Ingestor:
         self.index.delete_document(doc_id)
         self.manifest.remove(doc_id)
         return True
+
+
+def _current(previous: ManifestRow | None, sha: str) -> bool:
+    """Indexed with this content and with filter metadata (older rows are re-indexed once)."""
+    return bool(
+        previous and previous.sha256 == sha and previous.status == "indexed" and previous.metadata
+    )
 
 
 def _die_with_parent() -> None:

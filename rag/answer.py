@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ingest.documents import location_label
-from ingest.index import Hit
+from ingest.index import Hit, SearchFilter
 from serving.client import ChatModel
 
 from .answerability import missing_regions
@@ -33,6 +33,7 @@ class Source:
     title: str = ""
     unit: str = "page"
     section: str = ""
+    doc_id: str = ""  # opens the original document (chat's source viewer)
 
     @property
     def location(self) -> str:
@@ -64,6 +65,7 @@ class Answer:
                     "score": s.score,
                     "text": s.text,
                     "ref": s.ref,
+                    "doc_id": s.doc_id,
                 }
                 for s in self.sources
             ],
@@ -88,7 +90,7 @@ class AnswerSettings:
 
 def _source(n: int, h: Hit) -> Source:
     return Source(ref=n, file=h.file, page=h.page, score=round(h.score, 4), text=h.text,
-                  title=h.title, unit=h.unit, section=h.section)  # fmt: skip
+                  title=h.title, unit=h.unit, section=h.section, doc_id=h.doc_id)  # fmt: skip
 
 
 def cited_sources(answer: str, hits: list[Hit]) -> list[Source]:
@@ -133,29 +135,38 @@ class Assistant:
         self._today = today
         self.rewriter = rewriter
 
-    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, k or self.settings.top_k)
+    def retrieve(
+        self, question: str, k: int | None = None, where: SearchFilter | None = None
+    ) -> Retrieval:
+        return self.retriever.retrieve(question, k or self.settings.top_k, where)
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
-        stream = self.stream(question, history)
+    def ask(
+        self, question: str, history: Sequence[str] = (), where: SearchFilter | None = None
+    ) -> Answer:
+        stream = self.stream(question, history, where)
         for _ in stream:
             pass
         assert stream.result is not None
         return stream.result
 
-    def stream(self, question: str, history: Sequence[str] = ()) -> AnswerStream:
-        """`history`: the user's earlier questions in this conversation, oldest first."""
+    def stream(
+        self, question: str, history: Sequence[str] = (), where: SearchFilter | None = None
+    ) -> AnswerStream:
+        """`history`: the user's earlier questions in this conversation, oldest first;
+        `where`: only documents matching these filters are searched."""
         out = AnswerStream(iter(()))
-        out._deltas = self._run(question, list(history), out)
+        out._deltas = self._run(question, list(history), out, where)
         return out
 
-    def _run(self, asked: str, history: list[str], out: AnswerStream) -> Iterator[str]:
+    def _run(
+        self, asked: str, history: list[str], out: AnswerStream, where: SearchFilter | None
+    ) -> Iterator[str]:
         s = self.settings
         t0 = time.perf_counter()
         question = asked
         if self.rewriter is not None and history:
             question = self.rewriter.standalone(asked, history)
-        retrieval = self.retrieve(question)
+        retrieval = self.retrieve(question, where=where)
         t_retrieved = time.perf_counter()
         timings = {"retrieve_s": round(t_retrieved - t0, 3)}
         hits = retrieval.hits

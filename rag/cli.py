@@ -12,6 +12,7 @@ from rich.console import Console
 
 from axa_settings import Settings
 from ingest.cli import open_store_or_exit
+from ingest.index import SearchFilter
 from ingest.store import Store
 from serving import ServingError, chat_model
 
@@ -19,6 +20,7 @@ from .answer import Answer, retrieval_answer
 from .service import make_assistant, make_retriever
 
 app = typer.Typer(add_completion=False)
+Many = list[str] | None  # a repeatable filter option: values are alternatives
 err = Console(stderr=True)
 
 
@@ -43,8 +45,24 @@ def ask(
         bool, typer.Option("--retrieve-only", help="Top-k sources only, no LLM call.")
     ] = False,
     k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50)] = None,
+    kind: Annotated[Many, typer.Option("--kind", help="공고 | 매뉴얼 | 보고서 | 기타")] = None,
+    region: Annotated[Many, typer.Option("--region", help="대구, 울산, ... (repeatable)")] = None,
+    org: Annotated[Many, typer.Option("--org", help="Issuing organisation (repeatable)")] = None,
+    file_type: Annotated[Many, typer.Option("--type", help="pdf, hwp, hwpx, docx, html")] = None,
+    since: Annotated[str, typer.Option("--since", help="Dated on/after YYYY-MM-DD")] = "",
+    until: Annotated[str, typer.Option("--until", help="Dated on/before YYYY-MM-DD")] = "",
 ) -> None:
     """Answer one question from the indexed documents, with citations."""
+    where = SearchFilter(
+        kinds=tuple(kind or ()), regions=tuple(region or ()), orgs=tuple(org or ()),
+        file_types=tuple(t.lower().lstrip(".") for t in file_type or ()),
+        date_from=since, date_to=until,
+    )  # fmt: skip
+    try:
+        where.to_qdrant()
+    except ValueError:
+        err.print("[red]날짜는 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-03-04).")
+        raise typer.Exit(2) from None
     settings = Settings()
     if k is not None:
         settings = settings.model_copy(update={"top_k": k})
@@ -59,10 +77,10 @@ def ask(
             raise typer.Exit(3)
         if retrieve_only:
             result = retrieval_answer(
-                make_retriever(settings, store).retrieve(question, settings.top_k)
+                make_retriever(settings, store).retrieve(question, settings.top_k, where or None)
             )
         else:
-            result = _answer(settings, store, question, stream=not as_json)
+            result = _answer(settings, store, question, stream=not as_json, where=where or None)
     finally:
         store.close()
     if as_json:
@@ -71,11 +89,14 @@ def ask(
         _print_sources(Console(), result)
 
 
-def _answer(settings: Settings, store: Store, question: str, *, stream: bool) -> Answer:
+def _answer(
+    settings: Settings, store: Store, question: str, *, stream: bool,
+    where: SearchFilter | None = None,
+) -> Answer:  # fmt: skip
     out = Console()
     try:
         with chat_model(settings) as llm:
-            answer_stream = make_assistant(settings, store, llm).stream(question)
+            answer_stream = make_assistant(settings, store, llm).stream(question, where=where)
             for delta in answer_stream:
                 if stream:
                     out.print(delta, end="", highlight=False, markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.embedding import Embedder
-from ingest.index import Hit, VectorIndex
+from ingest.index import Hit, SearchFilter, VectorIndex
 from ingest.sparse import KiwiBM25
 
 
@@ -40,15 +40,17 @@ class Retriever:
         self.prefetch_k = prefetch_k
         self.weights = weights  # (dense, sparse) for RRF; None: equal
 
-    def retrieve(self, question: str, k: int) -> Retrieval:
+    def retrieve(self, question: str, k: int, where: SearchFilter | None = None) -> Retrieval:
+        """`where` narrows the search to matching documents (kind, region, org, type, date)."""
         if not self.index.exists():
             return Retrieval(question, [], 0.0, 0.0)
         qvec = self.embedder.embed_query(question)
         qsparse = self.sparse.encode_query(question)
         hits = self.index.hybrid(
-            qvec, qsparse, limit=k, prefetch=max(k, self.prefetch_k), weights=self.weights
-        )
-        top = self.index.dense(qvec, limit=1)
+            qvec, qsparse, limit=k, prefetch=max(k, self.prefetch_k), weights=self.weights,
+            where=where,
+        )  # fmt: skip
+        top = self.index.dense(qvec, limit=1, where=where)
         return Retrieval(
             question=question,
             hits=hits,

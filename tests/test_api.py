@@ -76,3 +76,20 @@ def test_llm_down_is_a_503_with_a_korean_message(retriever: Retriever) -> None:
     events = [line[6:] for line in stream.text.splitlines() if line.startswith("data: ")]
     assert events[-1] == "[DONE]"
     assert json.loads(events[-2])["error"]["type"] == "llm_unavailable"
+
+
+def test_filters_narrow_the_search_and_bad_dates_are_a_400(retriever: Retriever) -> None:
+    llm = ScriptedLLM("울산 사업입니다 [1].")
+    http = client_for(retriever, llm)
+    oa = openai.OpenAI(base_url="http://testserver/v1", api_key="x", http_client=http)
+    res = oa.chat.completions.create(
+        model="ax-assist", messages=[{"role": "user", "content": "AI 대전환 사업의 총 예산은?"}],
+        extra_body={"filters": {"regions": ["울산"]}},
+    )  # fmt: skip
+    files = {c["file"] for c in (res.model_extra or {})["citations"]}
+    assert files == {"울산_AI대전환_사업_개요.pdf"}
+    prompt = llm.requests[0][-1]["content"]
+    assert "대구_AI대전환_사업_개요.pdf" not in prompt  # filtered out before the prompt
+    bad = http.post("/v1/chat/completions", json={
+        "messages": [{"role": "user", "content": Q}], "filters": {"date_from": "2025/3/4"}})  # fmt: skip
+    assert bad.status_code in (400, 422)

@@ -49,6 +49,20 @@ def test_axa_ask_retrieve_only(indexed: Settings, llm_server: EmbeddedLlamaServe
     assert out["sources"][0]["file"] == "울산_AI대전환_사업_개요.pdf"
 
 
+def test_axa_ask_filters(indexed: Settings, llm_server: EmbeddedLlamaServer) -> None:
+    base = ["axa-ask", "--json", "--retrieve-only", "-k", "10", "AI 대전환 사업 예산"]
+    proc = _cli([*base, "--region", "대구", "--type", "pdf"], indexed, llm_server)
+    assert proc.returncode == 0, proc.stderr
+    assert {s["file"] for s in json.loads(proc.stdout)["sources"]} == {
+        "대구_AI대전환_사업_개요.pdf"
+    }
+    proc = _cli([*base, "--kind", "공고"], indexed, llm_server)
+    files = {s["file"] for s in json.loads(proc.stdout)["sources"]}
+    assert files == {"2025_지역주도형_AI대전환_사업_공모_안내.md"}
+    proc = _cli([*base, "--since", "3월"], indexed, llm_server)
+    assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+
+
 def test_index_in_use_gives_an_actionable_message(
     indexed: Settings, llm_server: EmbeddedLlamaServer
 ) -> None:

@@ -131,3 +131,15 @@ def test_parallel_parsing_gives_the_same_result(kiwi, ingestor: Ingestor, corpus
 
     assert summary(report) == summary(serial)
     assert parallel.index.count() == ingestor.index.count()
+
+
+def test_documents_indexed_before_filters_existed_are_reindexed_once(
+    ingestor: Ingestor, corpus: Path
+) -> None:
+    assert ingestor.ingest([corpus]).count(Outcome.ADDED) == 4
+    ingestor.manifest._db.execute("UPDATE documents SET metadata = ''")  # an older manifest
+    again = ingestor.ingest([corpus])
+    assert again.count(Outcome.UPDATED) == 4 and again.ok
+    row = ingestor.manifest.get(str((corpus / "울산_AI대전환_사업_개요.pdf").resolve()))
+    assert row is not None and row.meta["region"] == ["울산"]
+    assert ingestor.ingest([corpus]).count(Outcome.SKIPPED) == 4

@@ -12,12 +12,27 @@ class ChatMessage(BaseModel):
     content: str | None = ""
 
 
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class Filters(BaseModel):
+    """An extension field (like vLLM's extra parameters): search only matching documents."""
+
+    kinds: list[str] = []
+    regions: list[str] = []
+    orgs: list[str] = []
+    file_types: list[str] = []
+    date_from: str = Field("", pattern=f"({_DATE})|^$")
+    date_to: str = Field("", pattern=f"({_DATE})|^$")
+
+
 class ChatCompletionRequest(BaseModel):
     model: str = "ax-assist"
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     max_tokens: int | None = Field(None, ge=1, le=4096)
     temperature: float | None = Field(None, ge=0, le=2)
+    filters: Filters | None = None
 
 
 class Citation(BaseModel):
@@ -27,6 +42,7 @@ class Citation(BaseModel):
     location: str
     score: float
     text: str
+    doc_id: str = ""
 
 
 class AnswerMessage(BaseModel):

@@ -7,6 +7,8 @@ import time
 import uuid
 from collections.abc import Iterator
 
+from ingest.index import SearchFilter
+
 from ..answer import Answer, Assistant
 from .protocol import (
     AnswerMessage,
@@ -41,10 +43,28 @@ def conversation_of(request: ChatCompletionRequest) -> tuple[list[str], str]:
 def citations(answer: Answer) -> list[Citation]:
     return [
         Citation(
-            ref=s.ref, file=s.file, page=s.page, location=s.location, score=s.score, text=s.text
+            ref=s.ref,
+            file=s.file,
+            page=s.page,
+            location=s.location,
+            score=s.score,
+            text=s.text,
+            doc_id=s.doc_id,
         )
         for s in answer.sources
     ]
+
+
+def filter_of(request: ChatCompletionRequest) -> SearchFilter | None:
+    f = request.filters
+    if f is None:
+        return None
+    where = SearchFilter(
+        kinds=tuple(f.kinds), regions=tuple(f.regions), orgs=tuple(f.orgs),
+        file_types=tuple(t.lower().lstrip(".") for t in f.file_types),
+        date_from=f.date_from, date_to=f.date_to,
+    )  # fmt: skip
+    return where or None
 
 
 class CompletionService:
@@ -59,7 +79,7 @@ class CompletionService:
     def complete(self, request: ChatCompletionRequest) -> ChatCompletion:
         history, question = conversation_of(request)
         with self._lock:
-            answer = self.assistant.ask(question, history)
+            answer = self.assistant.ask(question, history, filter_of(request))
         return ChatCompletion(
             id=f"chatcmpl-{uuid.uuid4().hex}",
             created=int(time.time()),
@@ -80,7 +100,7 @@ class CompletionService:
 
         with self._lock:
             yield chunk(Delta(role="assistant", content=""))
-            answer_stream = self.assistant.stream(question, history)
+            answer_stream = self.assistant.stream(question, history, filter_of(request))
             for text in answer_stream:
                 yield chunk(Delta(content=text))
             answer = answer_stream.result

@@ -1,0 +1,116 @@
+"""Document metadata for filters: kind, region, issuing organisation, date, file type.
+
+Read from the title, the file name and the first pages, because that is where Korean program
+documents say what they are ("2025년 대구광역시 AI 대전환 지원사업 공고", "정보통신산업진흥원").
+Heuristics, not truth: a filter narrows the search, it never invents an answer. Every value is
+stored in each chunk's payload (indexed in Qdrant) and in the manifest (the filter choices).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .documents import Document
+
+# 17 광역 시·도: the short name, and the longer forms documents use.
+REGIONS = {
+    "서울": ("서울",), "부산": ("부산",), "대구": ("대구",), "인천": ("인천",),
+    "광주": ("광주",), "대전": ("대전",), "울산": ("울산",), "세종": ("세종",),
+    "경기": ("경기",), "강원": ("강원",), "충북": ("충북", "충청북도"),
+    "충남": ("충남", "충청남도"), "전북": ("전북", "전라북도"), "전남": ("전남", "전라남도"),
+    "경북": ("경북", "경상북도"), "경남": ("경남", "경상남도"), "제주": ("제주",),
+}  # fmt: skip
+_LONG = {long: short for short, forms in REGIONS.items() for long in forms}
+# A region as a word of its own: "부산시", "부산의", "부산 지역" — not "대구분" or "경기도 침체".
+_REGION = re.compile(
+    r"(?<![가-힣])(" + "|".join(sorted(_LONG, key=len, reverse=True)) + r")"
+    r"(?:광역시|특별시|특별자치시|특별자치도|시|도)?"
+    r"(?=[\s,.?!_\-()·]|[은는이가을를의에와과도만]|에서|지역|$)"
+)
+
+KINDS = {  # first match wins, in this order
+    "공고": ("공고", "모집", "공모", "신청 안내", "제안요청"),
+    "보도자료": ("보도자료",),
+    "보고서": ("보고서", "백서", "동향", "연구", "분석", "이슈", "brief", "브리프", "개요"),
+    "매뉴얼": ("매뉴얼", "가이드", "안내서", "지침", "메뉴얼", "교육자료", "이용 안내", "이용안내"),
+}
+OTHER_KIND = "기타"
+
+_ORG = re.compile(
+    r"(?<![가-힣])([가-힣]{2,}(?:진흥원|진흥공단|재단|공단|테크노파크|센터|협회|연구원|시청|도청|"
+    r"광역시|특별시|특별자치시|특별자치도|중소벤처기업부|과학기술정보통신부|산업통상자원부))"
+    r"(?![가-힣])"
+)
+_DATE = re.compile(
+    r"(20\d\d)\s*[.년\-/]\s*(\d{1,2})\s*(?:[.월\-/]\s*(\d{1,2})?|(?=\)))"  # 2025. 3. 4. / (2025.02)
+    r"|(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)"  # 20241104 in file names
+)
+
+
+def regions_in(text: str) -> set[str]:
+    found = set()
+    for m in _REGION.finditer(text):
+        # bare "경기" is as often the economy ("경기 침체") as the province
+        if m.group(0) == "경기" and not text[m.end() :].lstrip().startswith("지역"):
+            continue
+        found.add(_LONG[m.group(1)])
+    return found
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    kind: str
+    regions: tuple[str, ...]
+    org: str
+    date: str  # "YYYY-MM-DD" or ""
+    file_type: str
+
+    def payload(self) -> dict[str, object]:
+        """Chunk payload fields; an empty value is left out, so a filter never matches it."""
+        out: dict[str, object] = {"kind": self.kind, "file_type": self.file_type}
+        if self.regions:
+            out["region"] = list(self.regions)
+        if self.org:
+            out["org"] = self.org
+        if self.date:
+            out["date"] = self.date
+            out["date_key"] = int(self.date.replace("-", ""))  # 20250304: a range filter's key
+        return out
+
+
+def kind_of(name: str) -> str:
+    name = name.lower()
+    for kind, words in KINDS.items():
+        if any(w in name for w in words):
+            return kind
+    return OTHER_KIND
+
+
+def first_date(text: str) -> str:
+    for m in _DATE.finditer(text):
+        g = m.groups()[3:] if m.group(4) else m.groups()[:3]
+        year, month, day = int(g[0]), int(g[1]), int(g[2] or 1)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def describe(doc: Document, head_pages: int = 2) -> DocMeta:
+    """What the filters need to know about `doc`."""
+    name = f"{doc.title} {doc.path.stem}"
+    head = "\n".join(p.text for p in doc.pages[:head_pages])
+    regions = regions_in(name)
+    if not regions:  # the body names many places in passing: keep the ones it repeats
+        counts = Counter(m for m in _REGION.findall(head))
+        regions = {_LONG[r] for r, n in counts.items() if n >= 2 and r != "경기"}
+    orgs = Counter(_ORG.findall(f"{name}\n{head}"))
+    org = max(orgs, key=lambda o: (orgs[o], -len(o)))[:40] if orgs else ""
+    return DocMeta(
+        kind=kind_of(name) if kind_of(name) != OTHER_KIND else kind_of(head[:300]),
+        regions=tuple(sorted(regions)),
+        org=org,
+        date=first_date(name) or first_date(head),
+        file_type=doc.path.suffix.lower().lstrip(".") or "txt",
+    )
