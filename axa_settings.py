@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     ui_port: int = 7860
     api_host: str = "127.0.0.1"
     api_port: int = 8090
+    # The operator page (/admin: upload, re-index, remove) is off unless a password is set.
+    admin_user: str = "operator"
+    admin_password: SecretStr | None = Field(None, description="Enables /admin when set.")
+    ui_concurrency: int = Field(
+        1, ge=1, le=64, description="Answers generated at once (match the LLM server's slots)."
+    )
 
     @property
     def models_dir(self) -> Path:
@@ -94,6 +100,11 @@ class Settings(BaseSettings):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.sqlite"
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where the operator page stores uploaded files (indexed from there)."""
+        return self.data_dir / "uploads"
 
     @property
     def manifest_path(self) -> Path:

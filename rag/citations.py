@@ -112,3 +112,29 @@ def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) ->
             out.append(m.group(0))
             pos = m.end()
     return "".join(out)
+
+
+def claims_citing(answer: str, ref: int) -> list[str]:
+    """The answer's sentences that cite [ref], markers removed (what the viewer highlights)."""
+    out = []
+    for sentence in _SENTENCE_END.split(answer):
+        if ref in {int(r) for r in _CITATION.findall(sentence)}:
+            out.append(_CITATION.sub("", sentence).strip())
+    return out
+
+
+def supporting_sentences(claims: Sequence[str], sentences: Sequence[str], terms: Terms) -> set[int]:
+    """Indexes of the passage sentences that back the claims: for each claim, the sentence
+    sharing most content morphemes with it (numbers count double), if it shares two or more."""
+    marked: set[int] = set()
+    bags = [set(terms(s)) for s in sentences]
+    for claim in claims:
+        wanted = set(terms(claim))
+        best, best_score = None, 0.0
+        for i, bag in enumerate(bags):
+            score = sum(2.0 if _NUMBER.search(t) else 1.0 for t in wanted & bag)
+            if score > best_score:
+                best, best_score = i, score
+        if best is not None and best_score >= 2.0:
+            marked.add(best)
+    return marked

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+")  # not after a list number "1."
 _LINE_START = re.compile(r"^\s*(\||[-*•○□■▪※◦·]|\d+[.)]|[가-하][.)]|#)")
 _NUMBER = re.compile(r"\d")
 

@@ -90,3 +90,29 @@ def build_judge_messages(question: str, reference: str, answer: str) -> list[dic
             question=question.strip(), reference=reference.strip() or "답 없음",
             answer=answer.strip())},
     ]  # fmt: skip
+
+
+# --- study mode: one question per fact-bearing sentence ---------------------------------------
+# Measured with the 1.5B model: asked to "write a question whose answer is X" it restated the
+# sentence; given the sentence with a blank and one example turn, it writes the question.
+STUDY_VERSION = "2026-11-22.2"
+
+STUDY_SYSTEM = (
+    "당신은 연수생 복습 문제를 만듭니다. 빈칸이 있는 문장을 받으면, 빈칸에 들어갈 내용을 묻는 "
+    "자연스러운 한국어 의문문 하나만 씁니다. 빈칸 기호는 쓰지 않습니다."
+)
+STUDY_EXAMPLE = (
+    "문장: 울산시는 ( ) 동안 AI 솔루션 실증을 지원한다.",
+    "울산시는 얼마 동안 AI 솔루션 실증을 지원하나요?",
+)
+STUDY_USER = Template("문장: $cloze")
+
+
+def build_study_messages(cloze: str) -> list[dict[str, str]]:
+    """`cloze`: the source sentence with its answer replaced by "( )"."""
+    return [
+        {"role": "system", "content": STUDY_SYSTEM},
+        {"role": "user", "content": STUDY_EXAMPLE[0]},
+        {"role": "assistant", "content": STUDY_EXAMPLE[1]},
+        {"role": "user", "content": STUDY_USER.substitute(cloze=cloze.strip())},
+    ]

@@ -65,17 +65,20 @@ if ! "$VPY" -c 'import llama_cpp, llama_cpp.server' 2>/dev/null \
   echo "$key" > "$VENV/.axa-llama"
 fi
 
-# --- OCR for scanned PDFs (Debian packages); ingest warns and goes on without them -------------
+# --- Debian packages: OCR for scanned PDFs (ingest warns and goes on without them), and the
+# chromium the browser tests drive (tests/test_browser.py) ---------------------------------------
 need_apt=""
-command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx kor || need_apt="tesseract-ocr tesseract-ocr-kor"
+command -v chromium >/dev/null || need_apt="chromium"
+command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx kor \
+  || need_apt="$need_apt tesseract-ocr tesseract-ocr-kor"
 [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need_apt="$need_apt fonts-nanum"
 if [ -n "$need_apt" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing $need_apt (apt)"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need_apt; } >/dev/null \
-      || say "apt-get failed: scanned PDFs will be skipped until $need_apt is installed"
+      || say "apt-get failed: scanned PDFs are skipped and browser tests cannot run until $need_apt is installed"
   else
-    say "not root: install $need_apt with apt-get for OCR of scanned PDFs"
+    say "not root: install $need_apt with apt-get (OCR of scanned PDFs; chromium for browser tests)"
   fi
 fi
 

@@ -102,3 +102,37 @@ def test_feedback_is_stored_with_the_answer_and_exported_for_review(
     (item,) = load_qa(out)
     assert item.question == Q and item.type == "feedback"
     assert "국비 금액도" in out.with_suffix(".review.jsonl").read_text(encoding="utf-8")
+
+
+def test_viewer_highlights_the_sentence_the_answer_cites(kiwi) -> None:
+    from ingest.sparse import KiwiBM25
+    from ui.viewer import doc_href, doc_key, render_source
+
+    terms = KiwiBM25(kiwi).terms
+    src = {"ref": 2, "file": "대구<b>.pdf", "page": 3, "location": "3쪽", "unit": "page",
+           "doc_id": "/d/대구.pdf",
+           "text": "사업 개요입니다.\n총 예산은 236억 원이며 국비는 140억 원이다.\n기간은 2026년까지이다."}  # fmt: skip
+    out = render_source(src, "예산은 236억 원입니다 [2]. 기간은 2026년까지입니다 [1].", terms)
+    assert "<mark>총 예산은 236억 원이며 국비는 140억 원이다.</mark>" in out
+    assert out.count("<mark>") == 1  # the [1] sentence is another passage's
+    assert "대구&lt;b&gt;.pdf" in out and "<b>" not in out  # escaped
+    assert f'href="/doc/{doc_key("/d/대구.pdf")}#page=3"' in out
+    assert doc_href("/d/a.hwp", 2, "section") == f"/doc/{doc_key('/d/a.hwp')}"
+
+
+def test_chat_filters_reach_the_retriever_and_bad_dates_get_a_korean_message(
+    retriever: Retriever,
+) -> None:
+    from ui.app import BAD_DATE, search_filter
+
+    where = search_filter(["공고"], ["울산"], [], " 2025-01-01 ", "")
+    assert where is not None and where.regions == ("울산",) and where.date_from == "2025-01-01"
+    assert search_filter([], [], [], "", "") is None
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        search_filter([], [], [], "3월", "")
+    llm = ScriptedLLM("울산 사업입니다 [1].")
+    final = list(respond(make(retriever, llm), "AI 대전환 사업의 총 예산은?", [], None,
+                         search_filter([], ["울산"], [], "", "")))[-1]  # fmt: skip
+    assert "울산_AI대전환_사업_개요.pdf" in final[-1]["content"]
+    assert "대구_AI대전환_사업_개요.pdf" not in llm.requests[0][-1]["content"]
+    assert BAD_DATE.startswith("날짜는")

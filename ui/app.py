@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import gradio as gr
 
+from ingest.index import SearchFilter
+from ingest.manifest import ManifestRow
 from rag import Answer, Assistant
+from rag.study import QuizItem, StudyGuide, grade
 from serving import ServingError
 
 from .feedback import FeedbackStore
+from .viewer import EMPTY, doc_href, render_source, source_label
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +27,8 @@ EXAMPLES = [
     "지역 주도형 AI 대전환 사업 공모 마감일은 언제인가요?",
 ]
 GENERIC_ERROR = "일시적인 오류로 답변하지 못했습니다. 잠시 후 다시 시도해 주세요."
+PLACEHOLDER = "질문을 입력하세요 (예: 대구시 AI 대전환 사업의 총 예산은?)"
+BAD_DATE = "날짜는 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-03-04)."
 
 Message = dict[str, str]
 
@@ -45,11 +52,43 @@ def format_sources(answer: Answer) -> str:
         return f"\n\n찾은 관련 문서: {found}"
     if not answer.sources:
         return ""
-    lines = ["", "", "**출처**"]
+    lines = ["", "", "**출처** (오른쪽 '출처 보기'에서 근거 문단을 볼 수 있습니다)"]
     for s in answer.sources:
         snippet = " ".join(s.text.split())[:120]
-        lines.append(f"- [{s.ref}] **{s.file}** {s.location} — {snippet}…")
+        link = f" ([원문]({doc_href(s.doc_id, s.page, s.unit)}))" if s.doc_id else ""
+        lines.append(f"- [{s.ref}] **{s.file}** {s.location}{link} — {snippet}…")
     return "\n".join(lines)
+
+
+def search_filter(
+    kinds: list[str] | None, regions: list[str] | None, orgs: list[str] | None,
+    date_from: str | None, date_to: str | None,
+) -> SearchFilter | None:  # fmt: skip
+    """The sidebar's choices; ValueError (with a Korean message) on a malformed date."""
+    where = SearchFilter(kinds=tuple(kinds or ()), regions=tuple(regions or ()),
+                         orgs=tuple(orgs or ()), date_from=(date_from or "").strip(),
+                         date_to=(date_to or "").strip())  # fmt: skip
+    try:
+        where.to_qdrant()
+    except ValueError:
+        raise ValueError(BAD_DATE) from None
+    return where or None
+
+
+def filter_choices(rows: list[ManifestRow]) -> dict[str, list[str]]:
+    """Distinct kinds, regions and organisations of the indexed documents (filter options)."""
+    kinds: set[str] = set()
+    regions: set[str] = set()
+    orgs: set[str] = set()
+    for row in rows:
+        if row.status != "indexed":
+            continue
+        meta = row.meta
+        kinds.add(str(meta.get("kind", "")))
+        regions.update(str(r) for r in meta.get("region", []) or [])  # type: ignore[union-attr]
+        orgs.add(str(meta.get("org", "")))
+    return {k: sorted(v - {""}) for k, v in
+            (("kinds", kinds), ("regions", regions), ("orgs", orgs))}  # fmt: skip
 
 
 def respond(
@@ -57,6 +96,7 @@ def respond(
     message: str,
     history: list[Message],
     on_answer: Callable[[Answer], None] | None = None,
+    where: SearchFilter | None = None,
 ) -> Iterator[list[Message]]:
     """Stream one answer into the chat; errors become a Korean sentence, never a trace."""
     question = (message or "").strip()
@@ -68,7 +108,7 @@ def respond(
     yield [*history, {"role": "assistant", "content": ""}]
     text = ""
     try:
-        stream = assistant.stream(question, earlier)
+        stream = assistant.stream(question, earlier, where)
         for delta in stream:
             text += delta
             yield [*history, {"role": "assistant", "content": text}]
@@ -92,7 +132,8 @@ def answer_record(answer: Answer) -> dict[str, object]:
     return {"question": answer.question, "answer": answer.answer, "refused": answer.refused,
             "sources": [{k: s[k] for k in ("ref", "file", "page", "location")}
                         for s in d["sources"]],  # type: ignore[union-attr]
-            "prompt_version": answer.prompt_version}  # fmt: skip
+            "prompt_version": answer.prompt_version,
+            "view": d["sources"]}  # fmt: skip
 
 
 def record_feedback(
@@ -104,7 +145,28 @@ def record_feedback(
     if rec is None:
         return None
     rating = 1 if liked is True or liked == "like" else -1
-    return store.add(rating=rating, settings=settings, **rec)  # type: ignore[arg-type]
+    stored = {k: v for k, v in rec.items() if k != "view"}  # the viewer's copy of the passages
+    return store.add(rating=rating, settings=settings, **stored)  # type: ignore[arg-type]
+
+
+def viewer_update(record: dict | None, choice: str | None = None) -> tuple[dict, str]:
+    """The source picker's options and the passage shown, for one answer record."""
+    view = (record or {}).get("view") or []
+    labels = [source_label(s) for s in view]
+    if not labels:
+        return gr.update(choices=[], value=None), EMPTY
+    chosen = choice if choice in labels else labels[0]
+    return gr.update(choices=labels, value=chosen), chosen
+
+
+def quiz_label(i: int, item: QuizItem) -> str:
+    return f"{i + 1}. {item.question}"
+
+
+CSS = """
+#source-viewer mark { background: #fff3a3; padding: 0 2px; }
+#source-viewer .axa-passage { max-height: 420px; overflow-y: auto; line-height: 1.6; }
+"""
 
 
 def build_app(
@@ -114,45 +176,110 @@ def build_app(
     concurrency: int = 1,
     feedback: FeedbackStore | None = None,
     settings_summary: dict | None = None,
+    documents: Callable[[], list[ManifestRow]] | None = None,
+    study: StudyGuide | None = None,
+    corpus_info: Callable[[], CorpusInfo] | None = None,
 ) -> gr.Blocks:
+    """`documents` lists the manifest (filters, study mode); `corpus_info` refreshes the
+    notice on each page load, so an operator's upload shows without a restart."""
+    terms = assistant.retriever.sparse.terms
+    rows = documents() if documents else []
+    choices = filter_choices(rows)
+
+    def render(record: dict | None, label: str | None) -> str:
+        view = (record or {}).get("view") or []
+        for src in view:
+            if source_label(src) == label:
+                return render_source(src, str(record.get("answer", "")), terms)  # type: ignore[union-attr]
+        return EMPTY
+
     with gr.Blocks(title=TITLE) as app:
-        gr.Markdown(f"## {TITLE}\n{corpus.notice()}")
-        chatbot = gr.Chatbot(
-            label="대화", height=520, elem_id="chat", buttons=["copy"],
-            placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
-        )  # fmt: skip
-        with gr.Row():
-            box = gr.Textbox(
-                placeholder="질문을 입력하세요 (예: 대구시 AI 대전환 사업의 총 예산은?)",
-                show_label=False, scale=8, elem_id="question", autofocus=True,
-            )  # fmt: skip
-            send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
-        gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
-        reset = gr.Button("대화 초기화", variant="secondary", size="sm")
-        answers = gr.State({})  # assistant message index -> answer record, for feedback
+        notice = gr.Markdown(f"## {TITLE}\n{corpus.notice()}", elem_id="notice")
+        with gr.Tab("질문하기", id="chat-tab"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="대화", height=520, elem_id="chat", buttons=["copy"],
+                        placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
+                    )  # fmt: skip
+                    with gr.Row():
+                        box = gr.Textbox(
+                            placeholder=PLACEHOLDER,
+                            show_label=False, scale=8, elem_id="question", autofocus=True,
+                        )  # fmt: skip
+                        send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
+                    gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
+                    reset = gr.Button("대화 초기화", variant="secondary", size="sm",
+                                      elem_id="reset")  # fmt: skip
+                    with gr.Row(visible=feedback is not None):
+                        comment = gr.Textbox(
+                            placeholder="답변에 좋아요·싫어요를 누른 뒤 의견을 남겨 주세요 (선택)",
+                            show_label=False,
+                            scale=8, elem_id="feedback-comment",
+                        )  # fmt: skip
+                        send_comment = gr.Button("의견 보내기", scale=1, elem_id="feedback-send")
+                    thanks = gr.Markdown("", elem_id="feedback-status")
+                with gr.Column(scale=2):
+                    gr.Markdown("### 출처 보기")
+                    picker = gr.Radio([], label="답변의 출처", elem_id="source-picker")
+                    viewer = gr.HTML(EMPTY, elem_id="source-viewer")
+                    with gr.Accordion("검색 범위 (필터)", open=False, elem_id="filters"):
+                        f_kind = gr.CheckboxGroup(choices["kinds"], label="문서 종류",
+                                                  elem_id="filter-kind")  # fmt: skip
+                        f_region = gr.Dropdown(choices["regions"], multiselect=True, label="지역",
+                                               elem_id="filter-region")  # fmt: skip
+                        f_org = gr.Dropdown(choices["orgs"], multiselect=True, label="발행 기관",
+                                            elem_id="filter-org")  # fmt: skip
+                        with gr.Row():
+                            f_from = gr.Textbox(label="문서 날짜부터", placeholder="2025-01-01",
+                                                elem_id="filter-from")  # fmt: skip
+                            f_to = gr.Textbox(label="까지", placeholder="2026-12-31",
+                                              elem_id="filter-to")  # fmt: skip
+        answers = gr.State({})  # assistant message index -> answer record (feedback, viewer)
+        shown = gr.State(None)  # the answer record whose sources the viewer lists
         last_feedback = gr.State(None)
-        with gr.Row(visible=feedback is not None):
-            comment = gr.Textbox(placeholder="👍/👎 후 의견을 남겨 주세요 (선택)", show_label=False,
-                                 scale=8, elem_id="feedback-comment")  # fmt: skip
-            send_comment = gr.Button("의견 보내기", scale=1, elem_id="feedback-send")
-        thanks = gr.Markdown("", elem_id="feedback-status")
 
         def _respond(
-            message: str, history: list[Message], known: dict[int, dict]
-        ) -> Iterator[tuple[list[Message], dict[int, dict]]]:
+            message: str, history: list[Message], known: dict[int, dict],
+            kinds: list[str], regions: list[str], orgs: list[str], dfrom: str, dto: str,
+        ) -> Iterator[tuple]:  # fmt: skip
+            try:
+                where = search_filter(kinds, regions, orgs, dfrom, dto)
+            except ValueError as exc:
+                q = (message or "").strip()
+                yield ([*history, {"role": "user", "content": q},
+                        {"role": "assistant", "content": str(exc)}], known,
+                       gr.update(), gr.update(), gr.update())  # fmt: skip
+                return
             done: list[Answer] = []
             state: list[Message] = history
-            for state in respond(assistant, message, history, done.append):
-                yield state, known
+            for state in respond(assistant, message, history, done.append, where):
+                yield state, known, gr.update(), gr.update(), gr.update()
             if done:
-                yield state, {**known, len(state) - 1: answer_record(done[0])}
+                record = answer_record(done[0])
+                pick, label = viewer_update(record)
+                yield (state, {**known, len(state) - 1: record}, pick, render(record, label),
+                       record)  # fmt: skip
 
+        filters = [f_kind, f_region, f_org, f_from, f_to]
         for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
             trigger(
-                _respond, [box, chatbot, answers], [chatbot, answers],
+                _respond, [box, chatbot, answers, *filters],
+                [chatbot, answers, picker, viewer, shown],
                 concurrency_limit=concurrency, api_name=name,
             ).then(lambda: "", None, box, api_name=False)  # fmt: skip
-        reset.click(lambda: ([], {}), None, [chatbot, answers], api_name=False)
+        reset.click(lambda: ([], {}, gr.update(choices=[], value=None), EMPTY, None), None,
+                    [chatbot, answers, picker, viewer, shown], api_name=False)  # fmt: skip
+        picker.change(render, [shown, picker], viewer, api_name=False)
+
+        def _select(evt: gr.SelectData, known: dict[int, dict]) -> tuple:
+            record = known.get(evt.index if isinstance(evt.index, int) else -1)
+            if record is None:
+                return gr.update(), gr.update(), gr.update()
+            pick, label = viewer_update(record)
+            return pick, render(record, label), record
+
+        chatbot.select(_select, [answers], [picker, viewer, shown], api_name=False)
 
         if feedback is not None:
             summary = settings_summary or {}
@@ -165,10 +292,87 @@ def build_app(
 
             def _comment(row: int | None, text: str) -> tuple[str, str]:
                 if row is None or not text.strip():
-                    return text, "먼저 답변에 👍 또는 👎를 눌러 주세요."
+                    return text, "먼저 답변 아래 좋아요 또는 싫어요를 눌러 주세요."
                 feedback.set_comment(row, text.strip())
                 return "", "의견을 저장했습니다."
 
             send_comment.click(_comment, [last_feedback, comment], [comment, thanks],
                                api_name=False)  # fmt: skip
+
+        study_doc = None
+        if study is not None:
+            study_doc = _study_tab(study, rows, concurrency)
+
+        def _load() -> tuple:
+            fresh = documents() if documents else []
+            c = filter_choices(fresh)
+            head = f"## {TITLE}\n{(corpus_info() if corpus_info else corpus).notice()}"
+            out = [head, gr.update(choices=c["kinds"]), gr.update(choices=c["regions"]),
+                   gr.update(choices=c["orgs"])]  # fmt: skip
+            if study_doc is not None:
+                out.append(gr.update(choices=study_choices(fresh)))
+            return tuple(out)
+
+        outputs = [notice, f_kind, f_region, f_org] + ([study_doc] if study_doc else [])
+        app.load(_load, None, outputs, api_name=False)
     return app
+
+
+def study_choices(rows: list[ManifestRow]) -> list[tuple[str, str]]:
+    return [(r.file, r.doc_id) for r in rows if r.status == "indexed"]
+
+
+def _study_tab(study: StudyGuide, rows: list[ManifestRow], concurrency: int) -> gr.Dropdown:
+    with gr.Tab("학습 모드", id="study-tab"):
+        gr.Markdown("문서를 고르면 그 문서의 내용으로 복습 문제 5개를 만듭니다. "
+                    "답을 입력하고 채점하면 근거 쪽과 문단을 보여 줍니다.")  # fmt: skip
+        with gr.Row():
+            doc = gr.Dropdown(study_choices(rows), label="문서", elem_id="study-doc", scale=4)
+            make = gr.Button("문제 만들기", variant="primary", elem_id="study-make", scale=1)
+        status = gr.Markdown("", elem_id="study-status")
+        pick = gr.Radio([], label="문제", elem_id="study-pick")
+        reply = gr.Textbox(label="내 답", elem_id="study-answer")
+        check = gr.Button("채점", elem_id="study-check")
+        result = gr.Markdown("", elem_id="study-result")
+        passage = gr.HTML("", elem_id="study-passage")
+        quiz = gr.State([])
+
+        def _make(doc_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+            if not doc_id:
+                return [], gr.update(choices=[], value=None), "먼저 문서를 고르세요.", "", ""
+            try:
+                progress(0, desc="문제를 만드는 중입니다 (1분 정도 걸릴 수 있습니다)")
+                items = study.quiz(doc_id)
+            except ServingError as exc:
+                log.error("LLM error in study mode: %s", exc)
+                return [], gr.update(choices=[], value=None), exc.user_message, "", ""
+            except Exception:
+                log.exception("study mode failed for %s", doc_id)
+                return [], gr.update(choices=[], value=None), GENERIC_ERROR, "", ""
+            if not items:
+                msg = "이 문서에서는 숫자나 날짜가 있는 문장을 찾지 못해 문제를 만들 수 없습니다."
+                return [], gr.update(choices=[], value=None), msg, "", ""
+            labels = [quiz_label(i, q) for i, q in enumerate(items)]
+            return (items, gr.update(choices=labels, value=labels[0]),
+                    f"문제 {len(items)}개를 만들었습니다.", "", "")  # fmt: skip
+
+        make.click(_make, [doc], [quiz, pick, status, result, passage],
+                   concurrency_limit=concurrency, api_name=False)  # fmt: skip
+
+        def _check(items: list[QuizItem], label: str | None, text: str) -> tuple[str, str]:
+            labels = [quiz_label(i, q) for i, q in enumerate(items)]
+            if label not in labels:
+                return "먼저 문제를 고르세요.", ""
+            item = items[labels.index(label)]
+            g = grade(item, text or "")
+            body = (
+                html.escape(item.passage)
+                .replace(html.escape(item.sentence), f"<mark>{html.escape(item.sentence)}</mark>")
+                .replace("\n", "<br>")
+            )
+            return g.message, (f'<div class="axa-source"><h4>{html.escape(item.file)} · '
+                               f"{html.escape(item.location)}</h4>{body}</div>")  # fmt: skip
+
+        check.click(_check, [quiz, pick, reply], [result, passage], api_name=False)
+        pick.change(lambda: ("", "", ""), None, [reply, result, passage], api_name=False)
+    return doc

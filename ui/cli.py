@@ -1,4 +1,5 @@
-"""`axa-chat`: start (or reuse) the LLM server and open the Gradio chat on loopback."""
+"""`axa-chat`: start (or reuse) the LLM server and serve the chat (and, with a password, the
+operator page) on loopback."""
 
 from __future__ import annotations
 
@@ -7,29 +8,41 @@ import signal
 from typing import Annotated
 
 import typer
+import uvicorn
+from fastapi import FastAPI
 from rich.console import Console
 
 from axa_settings import Settings
 from ingest.cli import open_store_or_exit
 from ingest.manifest import Manifest
+from ingest.pipeline import Ingestor
+from ingest.store import Store, make_ingestor
 from rag import make_assistant
+from rag.study import StudyGuide
 from serving import ServingError, chat_model
+from serving.client import ChatModel
 
+from .admin import build_admin
 from .app import CorpusInfo, build_app
 from .feedback import FeedbackStore
+from .server import build_server
 
 app = typer.Typer(add_completion=False)
 err = Console(stderr=True)
 
 
+def corpus_info_of(manifest: Manifest) -> CorpusInfo:
+    rows = manifest.all()
+    return CorpusInfo(
+        documents=sum(1 for r in rows if r.status == "indexed"),
+        last_refresh=manifest.last_refresh(),
+    )
+
+
 def corpus_info(settings: Settings) -> CorpusInfo:
     manifest = Manifest(settings.manifest_path)
     try:
-        rows = manifest.all()
-        return CorpusInfo(
-            documents=sum(1 for r in rows if r.status == "indexed"),
-            last_refresh=manifest.last_refresh(),
-        )
+        return corpus_info_of(manifest)
     finally:
         manifest.close()
 
@@ -44,36 +57,61 @@ def chat(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
 ) -> None:
-    """Open the Korean chat UI."""
+    """Open the Korean chat UI (and /admin when AXA_ADMIN_PASSWORD is set)."""
     settings = Settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, _interrupt)
     store = open_store_or_exit(settings)
     feedback = FeedbackStore(settings.feedback_path)
+    ingestor = make_ingestor(settings, store)
+    manifest = ingestor.manifest
     try:
         err.print("언어 모델 서버를 준비하는 중...")
         with chat_model(settings) as llm:
-            ui = build_app(
-                make_assistant(settings, store, llm),
-                corpus_info(settings),
-                feedback=feedback,
-                settings_summary={"llm_model": settings.llm_model, "top_k": settings.top_k,
-                                  "embedder": settings.embedder,
-                                  "min_dense_score": settings.min_dense_score,
-                                  "min_term_coverage": settings.min_term_coverage},
-            )  # fmt: skip
-            ui.queue(default_concurrency_limit=1)
-            ui.launch(
-                server_name=host or settings.ui_host,
-                server_port=port or settings.ui_port,
-                show_error=False,
-            )
+            server = make_server(settings, store, llm, feedback, ingestor)
+            where = f"http://{host or settings.ui_host}:{port or settings.ui_port}"
+            err.print(f"채팅: {where}/" + (f"  운영자: {where}/admin" if settings.admin_password
+                                          else ""))  # fmt: skip
+            uvicorn.run(server, host=host or settings.ui_host, port=port or settings.ui_port,
+                        log_level="warning")  # fmt: skip
     except ServingError as exc:
         err.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
     finally:
         feedback.close()
+        manifest.close()
         store.close()
+
+
+def make_server(
+    settings: Settings, store: Store, llm: ChatModel, feedback: FeedbackStore, ingestor: Ingestor
+) -> FastAPI:
+    """The chat, the operator page (when a password is set) and /doc, from Settings and open
+    parts (shared with the browser tests)."""
+    manifest = ingestor.manifest
+    chat_ui = build_app(
+        make_assistant(settings, store, llm),
+        corpus_info_of(manifest),
+        concurrency=settings.ui_concurrency,
+        feedback=feedback,
+        settings_summary={"llm_model": settings.llm_model, "top_k": settings.top_k,
+                          "embedder": settings.embedder,
+                          "min_dense_score": settings.min_dense_score,
+                          "min_term_coverage": settings.min_term_coverage},
+        documents=manifest.all,
+        study=StudyGuide(store.index, llm),
+        corpus_info=lambda: corpus_info_of(manifest),
+    )  # fmt: skip
+    chat_ui.queue(default_concurrency_limit=settings.ui_concurrency)
+    admin = None
+    auth = None
+    if settings.admin_password is not None:
+        auth = (settings.admin_user, settings.admin_password.get_secret_value())
+        admin = build_admin(ingestor, settings.upload_dir,
+                            max_bytes=int(settings.max_file_mb * 2**20))  # fmt: skip
+        admin.queue(default_concurrency_limit=1)
+    return build_server(chat_ui, manifest.all, admin=admin, admin_auth=auth,
+                        max_file_mb=settings.max_file_mb)  # fmt: skip
 
 
 def main() -> None:

@@ -1,0 +1,114 @@
+"""The operator page's upload checks and the web server's /doc and /admin surfaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.manifest import Manifest
+from ui.admin import UploadRejected, check_upload, documents_table, safe_name, store_uploads
+from ui.server import build_server
+from ui.viewer import doc_key
+
+SUFFIXES = {".pdf", ".hwp", ".hwpx", ".docx", ".md", ".txt", ".html"}
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("../../etc/passwd.md", "passwd.md"),
+    ("..\\..\\win.ini.txt", "win.ini.txt"),
+    ("공고문 (2026) 최종.PDF", "공고문 (2026) 최종.pdf"),
+    ("a;rm -rf $HOME`.md", "a_rm -rf _HOME.md"),
+    ("...", "upload"),
+    ("/abs/path/.hidden.md", "hidden.md"),
+])  # fmt: skip
+def test_safe_name_keeps_a_plain_file_name(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_check_upload_refuses_wrong_type_size_and_content(tmp_path: Path) -> None:
+    ok = write(tmp_path / "a.pdf", b"%PDF-1.7 ...")
+    assert check_upload(ok, "공고.pdf", max_bytes=100, suffixes=SUFFIXES) == "공고.pdf"
+    with pytest.raises(UploadRejected, match="지원하지 않는 형식"):
+        check_upload(write(tmp_path / "x.exe", b"MZ"), "x.exe", max_bytes=100, suffixes=SUFFIXES)
+    with pytest.raises(UploadRejected, match="내용이 그 형식이 아닙니다"):
+        check_upload(write(tmp_path / "f.pdf", b"MZ\x90"), "f.pdf", max_bytes=100,
+                     suffixes=SUFFIXES)  # fmt: skip
+    with pytest.raises(UploadRejected, match="너무 큽니다"):
+        check_upload(ok, "a.pdf", max_bytes=5, suffixes=SUFFIXES)
+    with pytest.raises(UploadRejected, match="빈 파일"):
+        check_upload(write(tmp_path / "e.md", b""), "e.md", max_bytes=100, suffixes=SUFFIXES)
+    with pytest.raises(UploadRejected, match="텍스트 파일이 아닙니다"):
+        check_upload(write(tmp_path / "b.md", b"\x00\x01"), "b.md", max_bytes=100,
+                     suffixes=SUFFIXES)  # fmt: skip
+
+
+def test_store_uploads_stays_inside_the_upload_folder(tmp_path: Path) -> None:
+    src = write(tmp_path / "in.md", "# 제목\n내용".encode())
+    bad = write(tmp_path / "in.exe", b"MZ")
+    up = tmp_path / "uploads"
+    stored, rejected = store_uploads([(src, "../../escape.md"), (bad, "virus.exe")], up,
+                                     max_bytes=1000, suffixes=SUFFIXES)  # fmt: skip
+    assert stored == [(up / "escape.md").resolve()]
+    assert stored[0].read_text(encoding="utf-8") == "# 제목\n내용"
+    assert rejected == ["virus.exe: 지원하지 않는 형식입니다 (가능: docx, html, hwp, hwpx, md, "
+                        "pdf, txt)"]  # fmt: skip
+    assert not (tmp_path / "escape.md").exists()
+
+
+@pytest.fixture()
+def manifest(tmp_path: Path) -> Manifest:
+    m = Manifest(tmp_path / "m.sqlite")
+    pdf = write(tmp_path / "공고.pdf", b"%PDF-1.4 body")
+    page = write(tmp_path / "page.html", b"<script>alert(1)</script>")
+    for p in (pdf, page):
+        m.record(doc_id=str(p.resolve()), path=str(p), file=p.name, title="", sha256="s",
+                 loader="x", pages=1, chunks=1, status="indexed",
+                 metadata='{"kind": "공고", "region": ["대구"]}')  # fmt: skip
+    m.record(doc_id=str(tmp_path / "gone.pdf"), path="gone.pdf", file="gone.pdf", title="",
+             sha256="", loader="", pages=0, chunks=0, status="failed", error="읽을 수 없음")  # fmt: skip
+    return m
+
+
+def test_doc_route_serves_only_indexed_files_by_key(manifest: Manifest, tmp_path: Path) -> None:
+    with gr.Blocks() as chat:
+        gr.Markdown("chat")
+    client = TestClient(build_server(chat, manifest.all))
+    pdf = client.get(f"/doc/{doc_key(str((tmp_path / '공고.pdf').resolve()))}")
+    assert pdf.status_code == 200 and pdf.content == b"%PDF-1.4 body"
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("inline")
+    html = client.get(f"/doc/{doc_key(str((tmp_path / 'page.html').resolve()))}")
+    assert html.headers["content-disposition"].startswith("attachment")  # never rendered here
+    assert html.headers["x-content-type-options"] == "nosniff"
+    assert client.get(f"/doc/{doc_key(str(tmp_path / 'gone.pdf'))}").status_code == 404
+    assert client.get("/doc/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get("/admin/").status_code == 404  # no password: no operator page
+
+
+def test_operator_page_needs_a_password(manifest: Manifest) -> None:
+    with gr.Blocks() as chat:
+        gr.Markdown("chat")
+    with gr.Blocks() as admin:
+        gr.Markdown("admin")
+    with pytest.raises(ValueError, match="AXA_ADMIN_PASSWORD"):
+        build_server(chat, manifest.all, admin=admin)
+    client = TestClient(build_server(chat, manifest.all, admin=admin, admin_auth=("op", "pw")))
+    assert client.get("/admin/config").status_code in (401, 403)
+    assert client.post("/admin/login", data={"username": "op", "password": "no"}).status_code >= 400
+    ok = client.post("/admin/login", data={"username": "op", "password": "pw"})
+    assert ok.status_code == 200
+    assert client.get("/admin/config").status_code == 200
+
+
+def test_documents_table_shows_status_and_metadata(manifest: Manifest) -> None:
+    rows = {r[0]: r for r in documents_table(manifest.all())}
+    assert rows["공고.pdf"][1:6] == ["색인됨", 1, 1, "공고", "대구"]
+    assert rows["gone.pdf"][1] == "실패" and rows["gone.pdf"][8] == "읽을 수 없음"
