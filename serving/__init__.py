@@ -5,7 +5,7 @@ from .errors import LLMUnavailableError, ModelFetchError, ModelVerificationError
 from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS, BundledModel
 from .provision import fetch_model, is_provisioned, verify
-from .runtime import chat_model, embedded_server, local_model_path
+from .runtime import RestartingChatModel, chat_model, embedded_server, local_model_path
 from .vllm import VLLMConfig, vllm_command, vllm_image_args
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ModelFetchError",
     "ModelVerificationError",
     "OpenAIChatModel",
+    "RestartingChatModel",
     "ServingError",
     "VLLMConfig",
     "chat_model",

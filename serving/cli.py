@@ -17,9 +17,10 @@ from axa_settings import Settings
 
 from .client import is_healthy
 from .errors import ServingError
+from .export import export_hf
 from .models import BUNDLED_MODELS
 from .provision import fetch_model, is_provisioned
-from .runtime import embedded_server
+from .runtime import embedded_server, local_model_path
 from .vllm import VLLMConfig, vllm_command
 
 app = typer.Typer(add_completion=False, help="Provision models and run the LLM server.")
@@ -127,6 +128,26 @@ def vllm(
     print(shlex.join(cmd))
     if not dry_run:
         os.execvp(cmd[0], cmd)
+
+
+@app.command("export-hf")
+def export_hf_cmd(
+    out: Annotated[Path, typer.Option(help="New folder for the HF checkpoint.")],
+    model_id: Annotated[str | None, typer.Argument(help="Bundled model id.")] = None,
+    gguf: Annotated[Path | None, typer.Option(help="A GGUF file instead.")] = None,
+    dtype: Annotated[str, typer.Option(help="bfloat16 | float16 | float32")] = "bfloat16",
+) -> None:  # fmt: skip
+    """Write a Hugging Face folder from the GGUF, for `axa-serve vllm --model OUT`."""
+    settings = Settings()
+    if model_id:
+        settings = settings.model_copy(update={"llm_model": model_id})
+    try:
+        source = gguf or local_model_path(settings)
+        export_hf(source, out, dtype=dtype)
+    except ServingError as exc:
+        err.print(f"[red]{exc}")
+        raise typer.Exit(2) from exc
+    err.print(f"[green]{out}[/green] — serve it with: axa-serve vllm --model {out}")
 
 
 def main() -> None:

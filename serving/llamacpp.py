@@ -109,6 +109,10 @@ class EmbeddedLlamaServer:
         self.stop()
         raise LLMUnavailableError(f"embedded LLM server not healthy after {timeout_s:.0f}s")
 
+    def running(self) -> bool:
+        """The child process is alive (it may still be loading the model)."""
+        return self._proc is not None and self._proc.poll() is None
+
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from axa_settings import Settings
 
-from .client import OpenAIChatModel, is_healthy
+from .client import ChatModel, Message, OpenAIChatModel, is_healthy
 from .errors import LLMUnavailableError
 from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS
@@ -49,8 +52,77 @@ def embedded_server(settings: Settings) -> EmbeddedLlamaServer:
     )
 
 
+class Restartable(Protocol):
+    def running(self) -> bool: ...
+    def start(self, timeout_s: float = ...) -> str: ...
+
+
+class RestartingChatModel:
+    """The embedded server's client. When a request finds the server process dead (crashed,
+    killed for memory), it restarts it and retries the request once — at most `max_restarts`
+    times in `window_s`, so a model that crashes on load does not loop. A server that is alive
+    but slow is not restarted, and an answer already streaming is never replayed."""
+
+    def __init__(
+        self,
+        client: ChatModel,
+        server: Restartable,
+        *,
+        start_timeout_s: float = 180.0,
+        max_restarts: int = 3,
+        window_s: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.server = server
+        self.start_timeout_s = start_timeout_s
+        self.max_restarts = max_restarts
+        self.window_s = window_s
+        self.clock = clock
+        self.restarts: list[float] = []
+        self._lock = threading.Lock()
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        started = False
+        try:
+            for delta in self.client.stream(messages, max_tokens=max_tokens,
+                                            temperature=temperature):  # fmt: skip
+                started = True
+                yield delta
+        except LLMUnavailableError:
+            if started or not self._restart():
+                raise
+            yield from self.client.stream(messages, max_tokens=max_tokens,
+                                          temperature=temperature)  # fmt: skip
+
+    def _restart(self) -> bool:
+        """True when the server is up again (restarted here or by a concurrent request)."""
+        with self._lock:
+            if self.server.running():
+                return is_healthy_or_false(self.client)
+            now = self.clock()
+            self.restarts = [t for t in self.restarts if now - t < self.window_s]
+            if len(self.restarts) >= self.max_restarts:
+                log.error("embedded LLM server died %d times in %.0fs; not restarting again",
+                          len(self.restarts), self.window_s)  # fmt: skip
+                return False
+            self.restarts.append(now)
+            log.warning("embedded LLM server is not running; restarting it")
+            self.server.start(timeout_s=self.start_timeout_s)
+            return True
+
+
+def is_healthy_or_false(client: ChatModel) -> bool:
+    """A live server that refused a connection may just have been restarted by another
+    request: retry only when it answers now."""
+    base_url = getattr(client, "base_url", None)
+    return bool(base_url) and is_healthy(str(base_url))
+
+
 @contextlib.contextmanager
-def chat_model(settings: Settings) -> Iterator[OpenAIChatModel]:
+def chat_model(settings: Settings) -> Iterator[ChatModel]:
     """Yield a client for the configured server; start the embedded one for the block if none.
 
     Reuses an embedded server already running on the configured port (e.g. `axa-serve start`
@@ -65,13 +137,15 @@ def chat_model(settings: Settings) -> Iterator[OpenAIChatModel]:
         else:
             server = embedded_server(settings)
             base_url = server.start(timeout_s=settings.llm_start_timeout_s)
+    client = OpenAIChatModel(
+        base_url, settings.llm_model, api_key=settings.llm_api_key,
+        timeout_s=settings.llm_timeout_s,
+    )  # fmt: skip
     try:
-        yield OpenAIChatModel(
-            base_url,
-            settings.llm_model,
-            api_key=settings.llm_api_key,
-            timeout_s=settings.llm_timeout_s,
-        )
+        if server is None:
+            yield client
+        else:
+            yield RestartingChatModel(client, server, start_timeout_s=settings.llm_start_timeout_s)
     finally:
         if server is not None:
             server.stop()

@@ -119,3 +119,32 @@ def test_embedded_server_that_dies_is_reported(tmp_path: Path) -> None:
     )
     with pytest.raises(LLMUnavailableError, match="exited with code"):
         server.start(timeout_s=60)
+
+
+def test_export_hf_strips_the_quantizer_marker_and_reports_missing_parts(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from serving import ServingError
+    from serving.export import MISSING, export_hf, strip_quantization
+
+    config = SimpleNamespace(quantization_config={"quant_method": "gguf"}, hidden_size=8)
+    model = SimpleNamespace(hf_quantizer=object(), is_quantized=True, config=config)
+    strip_quantization(model)
+    assert model.hf_quantizer is None and model.is_quantized is False
+    assert not hasattr(model.config, "quantization_config") and model.config.hidden_size == 8
+
+    with pytest.raises(ServingError, match="not found"):
+        export_hf(tmp_path / "none.gguf", tmp_path / "out")
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    with pytest.raises(ServingError, match="not empty"):
+        export_hf(gguf, tmp_path / "full")
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        with pytest.raises(ServingError) as exc:
+            export_hf(gguf, tmp_path / "out")
+        assert str(exc.value) == MISSING
