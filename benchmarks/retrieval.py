@@ -7,7 +7,11 @@ Variants: whole pages or the real chunking (KoreanChunker, Settings defaults) or
 default SentenceSplitter; ranked by Kiwi-BM25 alone, the dense embedder alone, or fused in
 Qdrant (RRF, optionally weighted toward BM25). Chunk hits are folded to pages in rank order.
 Prints page-R@1/5/10 and MRR, and each variant's ratio to the plain LlamaIndex baseline
-(default SentenceSplitter + dense only). Also runs the paraphrase probe when its file exists.
+(default SentenceSplitter + dense only).
+
+Then the paraphrase probe (`eval/suites/paraphrase.jsonl`: 31 colloquial questions written for
+this project over 10 PDFs in ../shared/corpus/docs, file + page truth, few words shared with
+the page): the same rankers over our chunks of those files, parsed by the real loaders.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from ingest.chunking import KoreanChunker
 from ingest.documents import Chunk, Document
 from ingest.embedding import make_embedder
 from ingest.index import Hit, VectorIndex
+from ingest.loaders import make_loaders, parse, read_file, sha256_bytes
 from ingest.sparse import KiwiBM25
 
 HERE = Path(__file__).resolve().parent
@@ -120,10 +125,41 @@ def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> d
     return out
 
 
+def print_table(title: str, rows: list[Row], base: Row) -> None:
+    print(f"\n{title}\n| variant | R@1 | R@5 | R@10 | MRR | ×R@1 vs {base.name} | ms/q |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        ratio = r.r[1] / base.r[1] if base.r[1] else float("nan")
+        print(f"| {r.name} | {r.r[1]:.3f} | {r.r[5]:.3f} | {r.r[10]:.3f} | {r.mrr:.3f} "
+              f"| {ratio:.2f} | {r.ms:.0f} |")  # fmt: skip
+
+
+def paraphrase_probe(shared: Path, embedder, sparse: KiwiBM25, chunker: KoreanChunker,
+                     tmp: Path) -> list[Row]:  # fmt: skip
+    items = load_qa(HERE.parent / "eval" / "suites" / "paraphrase.jsonl")
+    files = sorted({e.file for it in items for e in it.evidence})
+    loaders = make_loaders()
+    docs = []
+    for name in files:
+        path = shared / "docs" / name
+        data = read_file(path)
+        docs.append(parse(path, data, sha256_bytes(data), loaders))
+    chunks = [c for d in docs for c in chunker.chunk(d)]
+    index = build(tmp / "paraphrase", chunks, embedder, sparse)
+    print(f"\nparaphrase probe: {len(items)} questions over {len(files)} files, "
+          f"{len(chunks)} chunks")  # fmt: skip
+    rows = [score(name, items, search)
+            for name, search in searches(index, embedder, sparse, True).items()]  # fmt: skip
+    index.close()
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--no-paraphrase", dest="paraphrase", action="store_false")
+    ap.add_argument("--paraphrase-only", action="store_true")
     args = ap.parse_args()
     qa_dir = args.shared / "qa" / "allganize_autorag"
     items = load_qa(qa_dir / "qa_v4.parquet")[: args.limit]
@@ -134,6 +170,12 @@ def main() -> None:
     embedder = make_embedder(settings.embedder, threads=settings.llm_threads)
     chunker = KoreanChunker(kiwi, chunk_chars=settings.chunk_chars,
                             overlap_chars=settings.chunk_overlap_chars)  # fmt: skip
+    if args.paraphrase_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp))
+        print_table("paraphrase probe (page level, our chunks)", para,
+                    next(r for r in para if r.name == "dense"))  # fmt: skip
+        return
     layouts = {
         "pages": lambda d: pages_as_chunks(d),
         f"chunks {settings.chunk_chars}/{settings.chunk_overlap_chars} (ours)": chunker.chunk,
@@ -154,13 +196,12 @@ def main() -> None:
                     continue
                 rows.append(score(f"{layout} · {name}", items, search))
             index.close()
-    base = next(r for r in rows if r.name.startswith("LlamaIndex"))
-    print("\n| variant | R@1 | R@5 | R@10 | MRR | ×R@1 vs LlamaIndex | ms/q |")
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
-        ratio = r.r[1] / base.r[1] if base.r[1] else float("nan")
-        print(f"| {r.name} | {r.r[1]:.3f} | {r.r[5]:.3f} | {r.r[10]:.3f} | {r.mrr:.3f} "
-              f"| {ratio:.2f} | {r.ms:.0f} |")  # fmt: skip
+        base = next(r for r in rows if r.name.startswith("LlamaIndex"))
+        print_table("qa_v4 (page level)", rows, base)
+        if args.paraphrase and (args.shared / "docs").is_dir():
+            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp))
+            print_table("paraphrase probe (page level, our chunks)", para,
+                        next(r for r in para if r.name == "dense"))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -222,7 +222,7 @@ def build_app(
                 with gr.Column(scale=2):
                     gr.Markdown("### 출처 보기")
                     picker = gr.Radio([], label="답변의 출처", elem_id="source-picker")
-                    viewer = gr.HTML(EMPTY, elem_id="source-viewer")
+                    viewer = gr.HTML(EMPTY, label="근거 문단", elem_id="source-viewer")
                     with gr.Accordion("검색 범위 (필터)", open=False, elem_id="filters"):
                         f_kind = gr.CheckboxGroup(choices["kinds"], label="문서 종류",
                                                   elem_id="filter-kind")  # fmt: skip
