@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     # RRF weights (dense, BM25). Measured on qa_v4 with our chunking (benchmarks/retrieval.py):
     # 1:1 page-R@1 0.711 / MRR 0.831; 1:2 0.789 / 0.876; Kiwi-BM25 alone 0.868 / 0.923, but
     # dense carries paraphrased questions, so it keeps a vote.
+    fusion: Literal["convex", "rrf"] = Field(
+        "convex", description="convex: BM25 + alpha x dense scores; rrf: weighted ranks in Qdrant."
+    )
+    fusion_dense_alpha: float = Field(0.35, ge=0, le=5)
     fusion_dense_weight: float = Field(1.0, ge=0)
     fusion_sparse_weight: float = Field(2.0, ge=0)
     # Refusal gate: below both, nothing relevant was retrieved (measured in tests/README).

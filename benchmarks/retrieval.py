@@ -4,8 +4,9 @@ truth, 720 page texts), every variant side by side in one run.
     .venv/bin/python benchmarks/retrieval.py [--shared ../shared/corpus] [--limit N]
 
 Variants: whole pages or the real chunking (KoreanChunker, Settings defaults) or LlamaIndex's
-default SentenceSplitter; ranked by Kiwi-BM25 alone, the dense embedder alone, or fused in
-Qdrant (RRF, optionally weighted toward BM25). Chunk hits are folded to pages in rank order.
+default SentenceSplitter; ranked by Kiwi-BM25 alone, the dense embedder alone, fused by score
+(convex: BM25 / best BM25 + alpha x min-max cosine; the default, alpha 0.35) or by rank in Qdrant
+(RRF, optionally weighted toward BM25). Chunk hits are folded to pages in rank order.
 Prints page-R@1/5/10 and MRR, and each variant's ratio to the plain LlamaIndex baseline
 (default SentenceSplitter + dense only).
 
@@ -114,11 +115,21 @@ def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> d
 
         return run
 
+    def convex(alpha: float) -> Search:
+        def run(q: str) -> list[Hit]:
+            return index.convex(embedder.embed_query(q), sparse.encode_query(q), limit=depth,
+                                prefetch=depth, alpha=alpha)[0]  # fmt: skip
+
+        return run
+
     out: dict[str, Search] = {"BM25 (Kiwi)": bm25, "dense": dense}
     if fusions:
         out |= {
+            "convex BM25 + 0.2 dense": convex(0.2),
+            "convex BM25 + 0.35 dense (default)": convex(0.35),
+            "convex BM25 + 0.5 dense": convex(0.5),
             "RRF 1:1 (Qdrant default)": fused(None),
-            "RRF BM25 2:1 (default)": fused((1.0, 2.0)),
+            "RRF BM25 2:1": fused((1.0, 2.0)),
             "RRF BM25 3:1": fused((1.0, 3.0)),
             "RRF BM25 3:1, k=60": fused((1.0, 3.0), 60),
         }

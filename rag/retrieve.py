@@ -1,4 +1,4 @@
-"""Hybrid retrieval (dense + Kiwi BM25, RRF in Qdrant) and the signal for refusing early."""
+"""Hybrid retrieval (dense + Kiwi BM25, score-aware fusion) and the signal for refusing early."""
 
 from __future__ import annotations
 
@@ -33,12 +33,16 @@ class Retriever:
         *,
         prefetch_k: int = 30,
         weights: tuple[float, float] | None = None,
+        fusion: str = "convex",
+        dense_alpha: float = 0.35,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.sparse = sparse
         self.prefetch_k = prefetch_k
         self.weights = weights  # (dense, sparse) for RRF; None: equal
+        self.fusion = fusion  # "convex" (scores, the default) or "rrf" (ranks, in Qdrant)
+        self.dense_alpha = dense_alpha
 
     def retrieve(self, question: str, k: int, where: SearchFilter | None = None) -> Retrieval:
         """`where` narrows the search to matching documents (kind, region, org, type, date)."""
@@ -46,15 +50,19 @@ class Retriever:
             return Retrieval(question, [], 0.0, 0.0)
         qvec = self.embedder.embed_query(question)
         qsparse = self.sparse.encode_query(question)
-        hits = self.index.hybrid(
-            qvec, qsparse, limit=k, prefetch=max(k, self.prefetch_k), weights=self.weights,
-            where=where,
-        )  # fmt: skip
-        top = self.index.dense(qvec, limit=1, where=where)
+        prefetch = max(k, self.prefetch_k)
+        if self.fusion == "convex":
+            hits, dense_top = self.index.convex(qvec, qsparse, limit=k, prefetch=prefetch,
+                                                alpha=self.dense_alpha, where=where)  # fmt: skip
+        else:
+            hits = self.index.hybrid(qvec, qsparse, limit=k, prefetch=prefetch,
+                                     weights=self.weights, where=where)  # fmt: skip
+            top = self.index.dense(qvec, limit=1, where=where)
+            dense_top = top[0].score if top else 0.0
         return Retrieval(
             question=question,
             hits=hits,
-            dense_top=top[0].score if top else 0.0,
+            dense_top=dense_top,
             term_coverage=self._coverage(question, hits),
         )
 

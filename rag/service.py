@@ -29,6 +29,8 @@ def make_retriever(settings: Settings, store: Store) -> Retriever:
         store.sparse,
         prefetch_k=settings.prefetch_k,
         weights=(settings.fusion_dense_weight, settings.fusion_sparse_weight),
+        fusion=settings.fusion,
+        dense_alpha=settings.fusion_dense_alpha,
     )
 
 

@@ -125,3 +125,24 @@ def test_ingest_stores_metadata_in_manifest_and_payload(sample_retriever: Retrie
     pts, _ = sample_retriever.index.client.scroll(sample_retriever.index.collection, limit=50)
     payload = next(p.payload for p in pts if p.payload["file"] == "대구_AI대전환_사업_개요.pdf")
     assert payload["region"] == ["대구"] and payload["file_type"] == "pdf"
+
+
+def test_convex_fusion_keeps_scores() -> None:
+    """BM25 / best BM25 + alpha x min-max cosine, over the union of both lists."""
+    index = VectorIndex.open("convex")
+    index.ensure(2)
+    chunks = [point(0), point(1), point(2)]
+    dense = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])  # cosines to [1, 0]: 1.0, 0.6, 0.0
+    sparse = [SparseVec([1], [1.0]), SparseVec([1], [3.0]), SparseVec([2], [1.0])]
+    index.upsert(chunks, dense, sparse)
+    hits, best_cos = index.convex(np.array([1.0, 0.0]), SparseVec([1], [1.0]), limit=3,
+                                  prefetch=3, alpha=0.5)  # fmt: skip
+    assert best_cos == pytest.approx(1.0)
+    # f1: BM25 top (1.0) + 0.5 x 0.6 = 1.3; f0: BM25 ratio r + 0.5 x 1.0; f2: 0 + 0 (in dense list)
+    assert [h.file for h in hits] == ["f1.pdf", "f0.pdf", "f2.pdf"]
+    assert hits[0].score == pytest.approx(1.3, abs=1e-3)
+    assert hits[2].score == pytest.approx(0.0, abs=1e-6)
+    # with alpha large the dense order wins
+    hits, _ = index.convex(np.array([1.0, 0.0]), SparseVec([1], [1.0]), limit=3, prefetch=3,
+                           alpha=5.0)  # fmt: skip
+    assert [h.file for h in hits][:2] == ["f0.pdf", "f1.pdf"]
