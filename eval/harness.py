@@ -85,6 +85,8 @@ def run_eval(
         "embedder": settings.embedder,
         "top_k": settings.top_k,
         "context_chars": settings.context_chars,
+        "fusion": settings.fusion,
+        "fusion_dense_alpha": settings.fusion_dense_alpha,
         "min_dense_score": settings.min_dense_score,
         "min_term_coverage": settings.min_term_coverage,
         "corpus": str(corpus),

@@ -95,6 +95,7 @@ def make_server(
         concurrency=settings.ui_concurrency,
         feedback=feedback,
         settings_summary={"llm_model": settings.llm_model, "top_k": settings.top_k,
+                          "fusion": settings.fusion,
                           "embedder": settings.embedder,
                           "min_dense_score": settings.min_dense_score,
                           "min_term_coverage": settings.min_term_coverage},
