@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     collection: str = "axa_chunks"
     qdrant_url: str | None = Field(None, description="Qdrant server; embedded engine when unset.")
     qdrant_api_key: str | None = None
+    index_engine: Literal["edge", "local"] = Field(
+        "edge",
+        description="Embedded engine: Qdrant Edge (indexed, ms at 100k chunks) or qdrant-client "
+        "local mode (pure Python brute force, for comparison and old data folders).",
+    )
 
     # --- ingest ------------------------------------------------------------------------------
     chunk_chars: int = Field(500, ge=100, le=4000, description="Chunk size budget in characters.")
@@ -100,7 +105,8 @@ class Settings(BaseSettings):
 
     @property
     def qdrant_path(self) -> Path:
-        return self.data_dir / "qdrant"
+        """The embedded engine's folder; each engine has its own layout, so its own folder."""
+        return self.data_dir / ("qdrant-edge" if self.index_engine == "edge" else "qdrant")
 
     @property
     def feedback_path(self) -> Path:

@@ -18,12 +18,15 @@ the page): the same rankers over our chunks of those files, parsed by the real l
 from __future__ import annotations
 
 import argparse
+import math
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from kiwipiepy import Kiwi
 from llama_index.core.node_parser import SentenceSplitter
 
@@ -99,7 +102,33 @@ def score(name: str, items: list[QAItem], search: Search) -> Row:
     return Row(name, r, mrr, ms)
 
 
-def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> dict[str, Search]:
+def idf_table(chunks: Sequence[Chunk], sparse: KiwiBM25) -> dict[str, float]:
+    """Qdrant's IDF (ln(1 + (N - n + 0.5) / (n + 0.5))) over these chunks, for the reranker."""
+    df = Counter(t for c in chunks for t in set(sparse.terms(f"{c.title}\n{c.text}")))
+    n = len(chunks)
+    return {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
+
+
+def proximity(terms: list[str], query: set[str], idf: dict[str, float], window: int) -> float:
+    """Share of the query's IDF mass found inside one window of `window` content morphemes:
+    a chunk that answers tends to hold the question's words close together."""
+    total = sum(idf.get(t, 0.0) for t in query) or 1.0
+    best, seen = 0.0, Counter()
+    for i, t in enumerate(terms):
+        seen[t] += 1
+        if i >= window:
+            old = terms[i - window]
+            seen[old] -= 1
+            if not seen[old]:
+                del seen[old]
+        best = max(best, sum(idf.get(x, 0.0) for x in query if x in seen))
+    return best / total
+
+
+def searches(
+    index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool,
+    idf: dict[str, float] | None = None, kiwi: Kiwi | None = None,
+) -> dict[str, Search]:  # fmt: skip
     depth = 60  # chunks fetched, folded to >= 10 pages
 
     def dense(q: str) -> list[Hit]:
@@ -122,6 +151,38 @@ def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> d
 
         return run
 
+    def proximity_rerank(gamma: float, window: int = 10, top: int = 10) -> Search:
+        """Rerank the default's top chunks by fused score + gamma x query-term proximity."""
+
+        def run(q: str) -> list[Hit]:
+            hits = convex(0.35)(q)
+            query = set(sparse.terms(q))
+            head = sorted(hits[:top], key=lambda h: -(h.score + gamma * proximity(
+                sparse.terms(f"{h.title}\n{h.text}"), query, idf or {}, window)))  # fmt: skip
+            return head + hits[top:]
+
+        return run
+
+    def sentence_rerank(beta: float, top: int = 5) -> Search:
+        """Rerank the default's top chunks by fused score + beta x the best cosine between
+        the question and one sentence of the chunk (dense at sentence grain)."""
+
+        def run(q: str) -> list[Hit]:
+            hits = convex(0.35)(q)
+            qv = embedder.embed_query(q)
+            best = []
+            for h in hits[:top]:
+                sents = [s.text for s in kiwi.split_into_sents(h.text)] or [h.text]  # type: ignore[union-attr]
+                v = embedder.embed_documents(sents)
+                cos = v @ qv / (np.linalg.norm(v, axis=1) * np.linalg.norm(qv) + 1e-9)
+                best.append(float(cos.max()))
+            head = sorted(
+                zip(hits[:top], best, strict=True), key=lambda x: -(x[0].score + beta * x[1])
+            )
+            return [h for h, _ in head] + hits[top:]
+
+        return run
+
     out: dict[str, Search] = {"BM25 (Kiwi)": bm25, "dense": dense}
     if fusions:
         out |= {
@@ -133,6 +194,11 @@ def searches(index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool) -> d
             "RRF BM25 3:1": fused((1.0, 3.0)),
             "RRF BM25 3:1, k=60": fused((1.0, 3.0), 60),
         }
+        if idf is not None:
+            out["default + proximity rerank top 10 (g 0.6)"] = proximity_rerank(0.6)
+            out["default + proximity rerank top 10 (g 1.0)"] = proximity_rerank(1.0)
+        if kiwi is not None:
+            out["default + sentence-dense rerank top 5 (b 0.5)"] = sentence_rerank(0.5)
     return out
 
 
@@ -146,7 +212,7 @@ def print_table(title: str, rows: list[Row], base: Row) -> None:
 
 
 def paraphrase_probe(shared: Path, embedder, sparse: KiwiBM25, chunker: KoreanChunker,
-                     tmp: Path) -> list[Row]:  # fmt: skip
+                     tmp: Path, kiwi: Kiwi) -> list[Row]:  # fmt: skip
     items = load_qa(HERE.parent / "eval" / "suites" / "paraphrase.jsonl")
     files = sorted({e.file for it in items for e in it.evidence})
     loaders = make_loaders()
@@ -160,7 +226,8 @@ def paraphrase_probe(shared: Path, embedder, sparse: KiwiBM25, chunker: KoreanCh
     print(f"\nparaphrase probe: {len(items)} questions over {len(files)} files, "
           f"{len(chunks)} chunks")  # fmt: skip
     rows = [score(name, items, search)
-            for name, search in searches(index, embedder, sparse, True).items()]  # fmt: skip
+            for name, search in searches(index, embedder, sparse, True,
+                                         idf_table(chunks, sparse), kiwi).items()]  # fmt: skip
     index.close()
     return rows
 
@@ -183,7 +250,7 @@ def main() -> None:
                             overlap_chars=settings.chunk_overlap_chars)  # fmt: skip
     if args.paraphrase_only:
         with tempfile.TemporaryDirectory() as tmp:
-            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp))
+            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp), kiwi)
         print_table("paraphrase probe (page level, our chunks)", para,
                     next(r for r in para if r.name == "dense"))  # fmt: skip
         return
@@ -202,7 +269,10 @@ def main() -> None:
             index = build(Path(tmp) / str(len(rows)), chunks, embedder, sparse)
             print(f"  {layout}: {len(chunks)} chunks indexed in {time.perf_counter() - t0:.0f} s")
             only_dense = layout.startswith("LlamaIndex")
-            for name, search in searches(index, embedder, sparse, not only_dense).items():
+            ours = "(ours)" in layout
+            idf = idf_table(chunks, sparse) if ours else None
+            found = searches(index, embedder, sparse, not only_dense, idf, kiwi if ours else None)
+            for name, search in found.items():
                 if only_dense and name != "dense":
                     continue
                 rows.append(score(f"{layout} · {name}", items, search))
@@ -210,7 +280,7 @@ def main() -> None:
         base = next(r for r in rows if r.name.startswith("LlamaIndex"))
         print_table("qa_v4 (page level)", rows, base)
         if args.paraphrase and (args.shared / "docs").is_dir():
-            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp))
+            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp), kiwi)
             print_table("paraphrase probe (page level, our chunks)", para,
                         next(r for r in para if r.name == "dense"))  # fmt: skip
 

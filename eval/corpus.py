@@ -34,6 +34,8 @@ def index_corpus(ingestor: Ingestor, corpus: Path) -> IngestReport:
         report = IngestReport(results=[])
         for doc in page_documents(corpus):
             report.results.append(ingestor.index_document(doc))
+        if any(r.chunks for r in report.results):
+            ingestor.index.optimize()
         return report
     return ingestor.ingest([corpus])
 

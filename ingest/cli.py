@@ -93,7 +93,13 @@ def ingest(
                 info = f"{pages}쪽 · 청크 {chunks}개 ({rate:.0f}/s) · {result.file}"
                 bar.update(task, completed=done, total=total, description=info)
 
-            report = ingestor.ingest(paths, progress=step, dry_run=dry_run, prune=prune)
+            report = ingestor.ingest(
+                paths, progress=step, dry_run=dry_run, prune=prune, optimize=False
+            )
+        changed = report.count(Outcome.ADDED) + report.count(Outcome.UPDATED)
+        if not dry_run and changed + report.count(Outcome.REMOVED):
+            with err.status("검색 색인을 정리하는 중 (큰 색인은 몇 분 걸립니다)..."):
+                store.index.optimize()
     finally:
         ingestor.manifest.close()
         store.close()

@@ -1,28 +1,37 @@
 """The Qdrant collection: its schema, writes and hybrid queries — the one front door to it.
 
-Embedded engine (a folder under the data dir) by default; a Qdrant server when a URL is given.
-Ingest writes through this module and rag reads through it, so the schema lives in one place.
+Three engines behind one interface: Qdrant Edge in process (the default, `_edge.py`), a Qdrant
+server when a URL is given, and qdrant-client's pure-Python local mode (`engine="local"`, kept for
+the congruence test and old data folders). Ingest writes through this module and rag reads
+through it, so the schema lives in one place.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import threading
 import uuid
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
+from ._edge import EdgeClient, EdgeLockedError
 from .documents import Chunk, location_label
 from .sparse import SparseVec
 
 DENSE = "dense"
 SPARSE = "sparse"
+# HNSW beam width for dense queries (Qdrant's default is ef_construct, 100). Measured at 100k
+# chunks (benchmarks/index_scale.py): dense top-5 overlap with exact search 0.82 at the default;
+# 256 costs ~3 ms a query there.
+_SEARCH = qm.SearchParams(hnsw_ef=256)
 _NS = uuid.UUID("6b1f3c2e-5a0d-4c47-9a7e-0c1d2e3f4a5b")
 
 
@@ -130,6 +139,8 @@ class _Serialized:
             return attr
 
         def locked(*args: object, **kwargs: object) -> object:
+            if name == "query_points":  # exact search: HNSW params mean nothing, and it warns
+                kwargs.pop("search_params", None)
             with self._lock:
                 return attr(*args, **kwargs)
 
@@ -137,17 +148,34 @@ class _Serialized:
 
 
 class VectorIndex:
-    def __init__(self, client: QdrantClient, collection: str) -> None:
+    def __init__(
+        self, client: QdrantClient, collection: str, *, cleanup: Path | None = None
+    ) -> None:
         self.client = client
         self.collection = collection
+        self._cleanup = cleanup  # a temporary folder standing in for ":memory:"
 
     @classmethod
     def open(
         cls, collection: str, *, path: Path | None = None, url: str | None = None,
-        api_key: str | None = None,
+        api_key: str | None = None, engine: str = "edge",
     ) -> VectorIndex:  # fmt: skip
+        """`url`: a Qdrant server. Else `path` (a folder) or, without one, in memory: Qdrant Edge
+        by default (a temporary folder stands in for memory), or `engine="local"`."""
         if url:
             return cls(QdrantClient(url=url, api_key=api_key), collection)
+        if engine == "edge":
+            folder = path or Path(tempfile.mkdtemp(prefix="axa-edge-"))
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                client = EdgeClient(folder)
+                if client.collection_exists(collection):
+                    client.get_collection(collection)  # opens the shard: fail early if locked
+            except EdgeLockedError as exc:
+                raise IndexBusyError(f"embedded Qdrant Edge at {folder} is locked") from exc
+            return cls(client, collection, cleanup=None if path else folder)  # type: ignore[arg-type]
+        if engine != "local":
+            raise ValueError(f"unknown index engine {engine!r}: use 'edge' or 'local'")
         if path is None:
             return cls(_Serialized(QdrantClient(location=":memory:")), collection)  # type: ignore[arg-type]
         path.mkdir(parents=True, exist_ok=True)
@@ -162,6 +190,15 @@ class VectorIndex:
 
     def close(self) -> None:
         self.client.close()
+        if self._cleanup is not None:
+            shutil.rmtree(self._cleanup, ignore_errors=True)
+
+    def optimize(self) -> bool:
+        """Build the search indexes now (Qdrant Edge only: it never does so in the background;
+        a server and the local mode need nothing). True when something was rebuilt."""
+        if isinstance(self.client, EdgeClient) and self.exists():
+            return self.client.optimize(self.collection)
+        return False
 
     # --- schema ------------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -288,20 +325,36 @@ class VectorIndex:
         Measured (benchmarks/retrieval.py): RRF ranks by position only, so a weak dense list
         pulls a clear BM25 winner down; keeping the scores lifts R@1 on both the qa_v4 set and
         the paraphrase probe."""
-        lexical = self.sparse(sparse, limit=prefetch, where=where)
-        semantic = self.dense(dense, limit=prefetch, where=where)
-        bm25 = {h.id: h.score for h in lexical}
-        cos = {h.id: h.score for h in semantic}
+        flt = where.to_qdrant() if where else None
+        bm25 = self._scores(_sparse(sparse), SPARSE, prefetch, flt)
+        cos = self._scores(dense.tolist(), DENSE, prefetch, flt)
         top_bm25 = max(bm25.values(), default=0.0) or 1.0
         lo, hi = min(cos.values(), default=0.0), max(cos.values(), default=0.0)
         span = (hi - lo) or 1.0
-        hits = {h.id: h for h in [*semantic, *lexical]}
 
-        def fused(h: Hit) -> float:
-            return bm25.get(h.id, 0.0) / top_bm25 + alpha * (cos.get(h.id, lo) - lo) / span
+        def fused(pid: str) -> float:
+            return bm25.get(pid, 0.0) / top_bm25 + alpha * (cos.get(pid, lo) - lo) / span
 
-        ranked = sorted(hits.values(), key=fused, reverse=True)[:limit]
-        return [replace(h, score=round(fused(h), 6)) for h in ranked], hi
+        # Payloads (the chunk text) only for the winners: reading 60 of them cost ~20 ms at
+        # 100k chunks (benchmarks/index_scale.py), the two searches together ~5 ms.
+        ranked = sorted({*cos, *bm25}, key=lambda pid: (-fused(pid), pid))[:limit]
+        records = {str(r.id): r for r in self.client.retrieve(
+            self.collection, ids=ranked, with_payload=True, with_vectors=False)}  # fmt: skip
+        hits = [
+            _hit(qm.ScoredPoint.model_construct(
+                id=pid, version=0, score=round(fused(pid), 6), payload=records[pid].payload))
+            for pid in ranked if pid in records
+        ]  # fmt: skip
+        return hits, hi
+
+    def _scores(
+        self, query: object, using: str, limit: int, flt: qm.Filter | None
+    ) -> dict[str, float]:
+        res = self.client.query_points(
+            self.collection, query=query, using=using, limit=limit, with_payload=False,
+            query_filter=flt, search_params=_SEARCH if using == DENSE else None,
+        )  # fmt: skip
+        return {str(p.id): float(p.score) for p in res.points}
 
     def sparse(
         self, sparse: SparseVec, *, limit: int, where: SearchFilter | None = None
@@ -317,7 +370,7 @@ class VectorIndex:
     ) -> list[Hit]:
         res = self.client.query_points(
             self.collection, query=dense.tolist(), using=DENSE, limit=limit, with_payload=True,
-            query_filter=where.to_qdrant() if where else None,
+            query_filter=where.to_qdrant() if where else None, search_params=_SEARCH,
         )  # fmt: skip
         return [_hit(p) for p in res.points]
 

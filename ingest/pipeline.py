@@ -134,6 +134,7 @@ class Ingestor:
         self.embed_batch = embed_batch
         self.loaders = loaders or make_loaders()
         self.workers = workers
+        self._index_checked = False
 
     def ingest(
         self,
@@ -142,15 +143,18 @@ class Ingestor:
         progress: Progress | None = None,
         dry_run: bool = False,
         prune: bool = False,
+        optimize: bool = True,
     ) -> IngestReport:
         """Bring the index in line with `paths`; with `prune`, also drop documents whose files
-        under those paths are gone. `dry_run` says what would happen and writes nothing."""
+        under those paths are gone. `dry_run` says what would happen and writes nothing.
+        `optimize`: rebuild the engine's search indexes after a change (blocks; see index.py)."""
         start = time.perf_counter()
         paths = list(paths)
         files, refused = expand_paths(paths, supported_suffixes(self.loaders))
         report = IngestReport(results=list(refused))
         if not dry_run:
             self.index.ensure(self.embedder.dim)
+            self._forget_if_index_lost()
         results = (self.plan_file(p) for p in files) if dry_run else self._ingest_files(files)
         for i, result in enumerate(results, start=1):
             report.results.append(result)
@@ -158,6 +162,9 @@ class Ingestor:
                 progress(result, i, len(files))
         if prune:
             report.results += self.prune(paths, dry_run=dry_run)
+        changed = (Outcome.ADDED, Outcome.UPDATED, Outcome.REMOVED)
+        if optimize and not dry_run and any(r.outcome in changed for r in report.results):
+            self.index.optimize()  # Qdrant Edge builds its HNSW graphs only when asked
         report.seconds = time.perf_counter() - start
         return report
 
@@ -194,6 +201,17 @@ class Ingestor:
                     log.exception("parser process failed on %s", item.path)
                     parsed = LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
                 yield self._index(item, parsed)
+
+    def _forget_if_index_lost(self) -> None:
+        """An empty index with a manifest that lists indexed documents (a new engine folder,
+        a deleted one): forget the rows so every file is indexed again instead of skipped."""
+        self._index_checked = True
+        rows = [r for r in self.manifest.all() if r.status == "indexed"]
+        if rows and self.index.count() == 0:
+            log.warning("index is empty but the manifest lists %d indexed documents; "
+                        "re-indexing them", len(rows))  # fmt: skip
+            for row in rows:
+                self.manifest.remove(row.doc_id)
 
     def plan_file(self, path: Path) -> FileResult:
         """What ingesting `path` would do, judged by content hash alone."""
@@ -268,6 +286,9 @@ class Ingestor:
     def index_document(self, doc: Document) -> FileResult:
         """Index an already-parsed document (a dataset's page texts, a benchmark corpus);
         unchanged content (same sha256) is skipped as for files."""
+        if not self._index_checked:
+            self.index.ensure(self.embedder.dim)
+            self._forget_if_index_lost()
         previous = self.manifest.get(doc.doc_id)
         if _current(previous, doc.sha256):
             return FileResult(str(doc.path), doc.path.name, Outcome.SKIPPED, previous.pages, 0)

@@ -37,6 +37,7 @@ def open_index(settings: Settings) -> VectorIndex:
         path=None if settings.qdrant_url else settings.qdrant_path,
         url=settings.qdrant_url,
         api_key=settings.qdrant_api_key,
+        engine=settings.index_engine,
     )
 
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from qdrant_client import QdrantClient
 
 from axa_settings import Settings
+from ingest.store import open_index
 from serving import EmbeddedLlamaServer
 
 pytestmark = pytest.mark.llm
@@ -66,7 +66,7 @@ def test_axa_ask_filters(indexed: Settings, llm_server: EmbeddedLlamaServer) -> 
 def test_index_in_use_gives_an_actionable_message(
     indexed: Settings, llm_server: EmbeddedLlamaServer
 ) -> None:
-    holder = QdrantClient(path=str(indexed.qdrant_path))
+    holder = open_index(indexed)  # the engine the CLI uses, held open by this process
     try:
         proc = _cli(["axa-ask", "대구 예산"], indexed, llm_server)
     finally:

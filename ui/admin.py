@@ -136,7 +136,10 @@ def build_admin(
             progress((i, total), desc=f"{result.file}: {OUTCOME.get(result.outcome, '')}")
 
         progress(0, desc="색인을 시작합니다")
-        report = ingestor.ingest(paths, progress=step)
+        # No optimize here: Qdrant Edge's HNSW build holds the GIL (measured: the whole build,
+        # minutes at 100k chunks), which would freeze the chat in this process. New points are
+        # searched exactly in their own small segment; `axa-ingest` rebuilds the graphs.
+        report = ingestor.ingest(paths, progress=step, optimize=False)
         if on_change:
             on_change()
         return report.results
