@@ -159,8 +159,8 @@ def test_whole_run_with_a_scripted_llm(tmp_path: Path) -> None:
     meta = json.loads((out / "summary.json").read_text(encoding="utf-8"))["meta"]
     assert meta["suite"] == "t" and meta["corpus_chunks_written"] > 0
     # the suite's corpus went into its own index, not the published one
-    assert (tmp_path / "data" / "eval" / "t" / "qdrant").is_dir()
-    assert not (tmp_path / "data" / "qdrant").exists()
+    assert (tmp_path / "data" / "eval" / "t" / "qdrant-edge").is_dir()
+    assert not (tmp_path / "data" / "qdrant-edge").exists()
 
     llm2 = ScriptedLLM(["모르겠습니다.", "총사업비는 240억 6천만 원입니다 [1]."])
     run_eval(settings, "t", load_qa(qa), SAMPLE_CORPUS, tmp_path / "run2", llm2,
