@@ -4,11 +4,12 @@
 
 Each chunk is 3-6 real sentences from the Allganize page texts (../shared/corpus), so Kiwi-BM25
 postings and IDF look like a real Korean corpus; its dense vector is the mean of those sentences'
-real USE embeddings (`--dense random`: random 512-d vectors, the worst case for HNSW); payloads
+real embeddings from Settings' embedder (e5-small: 384-d; `--dense random`: random vectors of
+that size, the worst case for HNSW); payloads
 carry text and filter fields. Queries: the qa_v4 questions, embedded, through `VectorIndex.convex`
 (the default retrieval: one BM25 and one dense query, fused in Python) and `hybrid` (RRF inside
-the engine), with and without a region filter. Timed: the index call only (the embedder's query
-encoding is the same for every engine and is reported once by benchmarks/answer_latency.py).
+the engine), with and without a region filter. Timed: the index call; the embedder's query
+encoding, the same for every engine, is timed once on its own and printed beside it.
 
 Engines: Qdrant Edge (the default, after its HNSW build) and qdrant-client's local mode
 (pure Python). Prints p50/p95 per engine x size x query, build times, top-5 agreement with the
@@ -30,13 +31,13 @@ import numpy as np
 import pandas as pd
 from kiwipiepy import Kiwi
 
+from axa_settings import Settings
 from eval.suites import DEFAULT_SHARED
 from ingest.documents import Chunk
 from ingest.embedding import make_embedder
 from ingest.index import SearchFilter, VectorIndex
 from ingest.sparse import KiwiBM25
 
-DIM = 512
 REGIONS = ("대구", "울산", "부산", "광주", "경북")
 
 
@@ -52,7 +53,7 @@ def sentences(shared: Path) -> list[str]:
 
 def make_corpus(
     n: int, sents: list[str], terms: list[list[str]], bm25: KiwiBM25,
-    sent_vecs: np.ndarray | None, seed: int = 0,
+    sent_vecs: np.ndarray | None, dim: int, seed: int = 0,
 ):  # fmt: skip
     """`sent_vecs` (real embeddings of the first len(sent_vecs) sentences): each chunk's dense
     vector is the normalised mean of its sentences' (real structure, so HNSW recall means
@@ -72,13 +73,13 @@ def make_corpus(
         chunks.append(Chunk(f"doc{i // 20}", "sha", f"f{i // 20}.pdf", f"문서 {i // 20}",
                             i % 20 + 1, i, text, metadata=meta))  # fmt: skip
     if sent_vecs is None:
-        return chunks, rng.normal(size=(n, DIM)).astype(np.float32), sparse
+        return chunks, rng.normal(size=(n, dim)).astype(np.float32), sparse
     return chunks, np.asarray(dense, dtype=np.float32), sparse
 
 
 def build(engine: str, folder: Path, chunks, dense, sparse) -> tuple[VectorIndex, float, float]:
     index = VectorIndex.open("scale", path=folder if engine == "edge" else None, engine=engine)
-    index.ensure(DIM)
+    index.ensure(dense.shape[1])
     t0 = time.perf_counter()
     for s in range(0, len(chunks), 1000):
         index.upsert(chunks[s : s + 1000], dense[s : s + 1000], sparse[s : s + 1000], batch=1000)
@@ -138,14 +139,21 @@ def main() -> None:
     qa = pd.read_parquet(args.shared / "qa/allganize_autorag/qa_v4.parquet")["query"].tolist()
     rng = np.random.default_rng(1)
     sent_vecs = None
+    embedder = make_embedder(Settings().embedder, threads=2)
+    embed_ms = []
+    for q in qa[: args.queries]:
+        t0 = time.perf_counter()
+        embedder.embed_query(q)
+        embed_ms.append((time.perf_counter() - t0) * 1000)
+    print(f"query embedding ({embedder.name}, {embedder.dim}-d): p50 {pct(embed_ms, 50):.1f} ms, "
+          f"p95 {pct(embed_ms, 95):.1f} ms")  # fmt: skip
     if args.dense == "real":
-        embedder = make_embedder("use-multilingual", threads=2)
         t0 = time.perf_counter()
         sent_vecs = embedder.embed_documents(sents[: args.pool])
         print(f"{len(sent_vecs)} sentences embedded in {time.perf_counter() - t0:.0f} s")
         qvecs = [embedder.embed_query(q) for q in qa[: args.queries]]
     else:
-        qvecs = [rng.normal(size=DIM) for _ in qa[: args.queries]]
+        qvecs = [rng.normal(size=embedder.dim) for _ in qa[: args.queries]]
     queries = [(v, bm25.encode_query(q)) for v, q in zip(qvecs, qa[: args.queries], strict=True)]
     region = SearchFilter(regions=("울산",))
 
@@ -162,7 +170,7 @@ def main() -> None:
 
     rows = []
     for n in args.sizes:
-        chunks, dense, sparse = make_corpus(n, sents, terms, bm25, sent_vecs)
+        chunks, dense, sparse = make_corpus(n, sents, terms, bm25, sent_vecs, embedder.dim)
         results: dict[str, dict[str, tuple[list[float], list[list[str]]]]] = {}
         for engine in args.engines:
             with tempfile.TemporaryDirectory() as tmp:

@@ -2,13 +2,18 @@
 truth, 720 page texts), every variant side by side in one run.
 
     .venv/bin/python benchmarks/retrieval.py [--shared ../shared/corpus] [--limit N]
+        [--embedders e5-small,use-multilingual] [--no-cache]
 
-Variants: whole pages or the real chunking (KoreanChunker, Settings defaults) or LlamaIndex's
-default SentenceSplitter; ranked by Kiwi-BM25 alone, the dense embedder alone, fused by score
-(convex: BM25 / best BM25 + alpha x min-max cosine; the default, alpha 0.35) or by rank in Qdrant
-(RRF, optionally weighted toward BM25). Chunk hits are folded to pages in rank order.
-Prints page-R@1/5/10 and MRR, and each variant's ratio to the plain LlamaIndex baseline
-(default SentenceSplitter + dense only).
+Variants, for each bundled embedder: whole pages or the real chunking (KoreanChunker, Settings
+defaults) or LlamaIndex's default SentenceSplitter; ranked by Kiwi-BM25 alone, the dense
+embedder alone, fused by score (convex: BM25 / best BM25 + alpha x min-max cosine; the default,
+alpha from Settings) or by rank in Qdrant (RRF, optionally weighted toward BM25); with the default
+embedder also rerankers and BM25 with morpheme bigrams. Chunk hits are folded to pages in rank
+order. Prints page-R@1/5/10 and MRR, and each variant's ratio to the plain LlamaIndex baseline
+(default SentenceSplitter + the default embedder's dense search).
+
+Passage vectors are cached on disk by text hash (~/.cache/axa-assist/bench-embeddings): e5 embeds
+about 4.5 passages/s on 2 cores, so the first run takes ~25 min and later ones a few.
 
 Then the paraphrase probe (`eval/suites/paraphrase.jsonl`: 31 colloquial questions written for
 this project over 10 PDFs in ../shared/corpus/docs, file + page truth, few words shared with
@@ -18,7 +23,11 @@ the page): the same rankers over our chunks of those files, parsed by the real l
 from __future__ import annotations
 
 import argparse
+import hashlib
+import itertools
 import math
+import os
+import pickle
 import tempfile
 import time
 from collections import Counter
@@ -40,7 +49,7 @@ from ingest.documents import Chunk, Document
 from ingest.embedding import make_embedder
 from ingest.index import Hit, VectorIndex
 from ingest.loaders import make_loaders, parse, read_file, sha256_bytes
-from ingest.sparse import KiwiBM25
+from ingest.sparse import KiwiBM25, SparseVec
 
 HERE = Path(__file__).resolve().parent
 KS = (1, 5, 10)
@@ -52,6 +61,60 @@ class Row:
     r: dict[int, float]
     mrr: float
     ms: float
+
+
+class CachedEmbedder:
+    """Benchmark only: passage vectors kept on disk by text hash, so a rerun or another
+    layout with the same texts does not pay for them again. Queries are not cached: ms/q
+    includes embedding the question, as in the product."""
+
+    def __init__(self, inner, folder: Path | None) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self._path = folder / f"{inner.name}.pkl" if folder else None
+        self._vecs: dict[str, np.ndarray] = {}
+        if self._path and self._path.exists():
+            self._vecs = pickle.loads(self._path.read_bytes())
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vecs}
+        if todo:
+            vecs = self.inner.embed_documents(list(todo.values()))
+            self._vecs.update(zip(todo, vecs, strict=True))
+            if self._path:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self._path.with_suffix(".tmp")
+                tmp.write_bytes(pickle.dumps(self._vecs))
+                tmp.replace(self._path)
+        if not keys:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vecs[k] for k in keys])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+class BigramBM25(KiwiBM25):
+    """Variant: adjacent content-morpheme pairs as extra terms (at `weight` in documents), so
+    "예비_인가" or "65_조" match as phrases. Tried as a lever; not the default."""
+
+    def __init__(self, kiwi: Kiwi, weight: float = 0.5) -> None:
+        super().__init__(kiwi)
+        self.weight = weight
+
+    def encode_document(self, text: str) -> SparseVec:
+        terms = self.terms(text)
+        norm = self.k1 * (1 - self.b + self.b * len(terms) / self.avg_len)
+        w = {t: c * (self.k1 + 1) / (c + norm) for t, c in Counter(terms).items()}
+        pairs = Counter(f"{a}_{b}" for a, b in itertools.pairwise(terms))
+        w |= {t: self.weight * c * (self.k1 + 1) / (c + norm) for t, c in pairs.items()}
+        return self._vec(w)
+
+    def encode_query(self, text: str) -> SparseVec:
+        terms = self.terms(text)
+        pairs = [f"{a}_{b}" for a, b in itertools.pairwise(terms)]
+        return self._vec(dict.fromkeys(terms + pairs, 1.0))
 
 
 def pages_as_chunks(doc: Document) -> list[Chunk]:
@@ -126,7 +189,7 @@ def proximity(terms: list[str], query: set[str], idf: dict[str, float], window: 
 
 
 def searches(
-    index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool,
+    index: VectorIndex, embedder, sparse: KiwiBM25, fusions: bool, alpha: float,
     idf: dict[str, float] | None = None, kiwi: Kiwi | None = None,
 ) -> dict[str, Search]:  # fmt: skip
     depth = 60  # chunks fetched, folded to >= 10 pages
@@ -155,7 +218,7 @@ def searches(
         """Rerank the default's top chunks by fused score + gamma x query-term proximity."""
 
         def run(q: str) -> list[Hit]:
-            hits = convex(0.35)(q)
+            hits = convex(alpha)(q)
             query = set(sparse.terms(q))
             head = sorted(hits[:top], key=lambda h: -(h.score + gamma * proximity(
                 sparse.terms(f"{h.title}\n{h.text}"), query, idf or {}, window)))  # fmt: skip
@@ -168,7 +231,7 @@ def searches(
         the question and one sentence of the chunk (dense at sentence grain)."""
 
         def run(q: str) -> list[Hit]:
-            hits = convex(0.35)(q)
+            hits = convex(alpha)(q)
             qv = embedder.embed_query(q)
             best = []
             for h in hits[:top]:
@@ -186,9 +249,10 @@ def searches(
     out: dict[str, Search] = {"BM25 (Kiwi)": bm25, "dense": dense}
     if fusions:
         out |= {
-            "convex BM25 + 0.2 dense": convex(0.2),
-            "convex BM25 + 0.35 dense (default)": convex(0.35),
-            "convex BM25 + 0.5 dense": convex(0.5),
+            f"convex BM25 + {a} dense" + (" (default)" if a == alpha else ""): convex(a)
+            for a in sorted({0.2, 0.35, 0.5, 0.75, alpha})
+        }
+        out |= {
             "RRF 1:1 (Qdrant default)": fused(None),
             "RRF BM25 2:1": fused((1.0, 2.0)),
             "RRF BM25 3:1": fused((1.0, 3.0)),
@@ -211,8 +275,27 @@ def print_table(title: str, rows: list[Row], base: Row) -> None:
               f"| {ratio:.2f} | {r.ms:.0f} |")  # fmt: skip
 
 
-def paraphrase_probe(shared: Path, embedder, sparse: KiwiBM25, chunker: KoreanChunker,
-                     tmp: Path, kiwi: Kiwi) -> list[Row]:  # fmt: skip
+def bigram_rows(
+    label: str, items: list[QAItem], chunks: list[Chunk], embedder, kiwi: Kiwi, tmp: Path,
+    alphas: Sequence[float],
+) -> list[Row]:  # fmt: skip
+    """The same chunks with morpheme-bigram BM25 (a second index; vectors from the cache)."""
+    bigrams = BigramBM25(kiwi)
+    index = build(tmp, chunks, embedder, bigrams)
+    found = searches(index, embedder, bigrams, True, alphas[0])
+    rows = [score(f"{label} · BM25+bigrams", items, found["BM25 (Kiwi)"])]
+    rows += [score(f"{label} · convex BM25+bigrams + {a} dense", items,
+                   lambda q, a=a: index.convex(embedder.embed_query(q), bigrams.encode_query(q),
+                                               limit=60, prefetch=60, alpha=a)[0])
+             for a in alphas]  # fmt: skip
+    index.close()
+    return rows
+
+
+def paraphrase_probe(
+    shared: Path, embedders: list, default: str, sparse: KiwiBM25, chunker: KoreanChunker,
+    tmp: Path, kiwi: Kiwi, alpha: float,
+) -> list[Row]:  # fmt: skip
     items = load_qa(HERE.parent / "eval" / "suites" / "paraphrase.jsonl")
     files = sorted({e.file for it in items for e in it.evidence})
     loaders = make_loaders()
@@ -222,67 +305,100 @@ def paraphrase_probe(shared: Path, embedder, sparse: KiwiBM25, chunker: KoreanCh
         data = read_file(path)
         docs.append(parse(path, data, sha256_bytes(data), loaders))
     chunks = [c for d in docs for c in chunker.chunk(d)]
-    index = build(tmp / "paraphrase", chunks, embedder, sparse)
     print(f"\nparaphrase probe: {len(items)} questions over {len(files)} files, "
           f"{len(chunks)} chunks")  # fmt: skip
-    rows = [score(name, items, search)
-            for name, search in searches(index, embedder, sparse, True,
-                                         idf_table(chunks, sparse), kiwi).items()]  # fmt: skip
-    index.close()
+    rows: list[Row] = []
+    for embedder in embedders:
+        ours = embedder.name == default
+        index = build(tmp / f"paraphrase-{embedder.name}", chunks, embedder, sparse)
+        idf = idf_table(chunks, sparse) if ours else None
+        found = searches(index, embedder, sparse, True, alpha, idf, kiwi if ours else None)
+        rows += [score(f"{embedder.name} · {name}", items, search)
+                 for name, search in found.items()
+                 if ours or not name.startswith("BM25")]  # fmt: skip
+        index.close()
+        if ours:
+            where = tmp / f"paraphrase-bigram-{embedder.name}"
+            rows += bigram_rows(embedder.name, items, chunks, embedder, kiwi, where, (0.35, alpha))
     return rows
 
 
 def main() -> None:
+    settings = Settings()
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument(
+        "--embedders",
+        default="e5-small,use-multilingual",
+        help="comma-separated bundled embedders; Settings' embedder is the default",
+    )
+    ap.add_argument("--no-cache", dest="cache", action="store_false")
     ap.add_argument("--no-paraphrase", dest="paraphrase", action="store_false")
     ap.add_argument("--paraphrase-only", action="store_true")
     args = ap.parse_args()
     qa_dir = args.shared / "qa" / "allganize_autorag"
     items = load_qa(qa_dir / "qa_v4.parquet")[: args.limit]
     docs = page_documents(qa_dir / "ocr_corpus_v3.parquet")
-    settings = Settings()
     kiwi = Kiwi()
     sparse = KiwiBM25(kiwi)
-    embedder = make_embedder(settings.embedder, threads=settings.llm_threads)
+    cache = Path(os.environ.get("AXA_CACHE_DIR", Path.home() / ".cache" / "axa-assist"))
+    names = [n.strip() for n in args.embedders.split(",") if n.strip()]
+    names.sort(key=lambda n: n != settings.embedder)  # the default's rows first
+    embedders = [CachedEmbedder(make_embedder(n, threads=settings.llm_threads),
+                                cache / "bench-embeddings" if args.cache else None)
+                 for n in names]  # fmt: skip
+    default, alpha = settings.embedder, settings.fusion_dense_alpha
     chunker = KoreanChunker(kiwi, chunk_chars=settings.chunk_chars,
                             overlap_chars=settings.chunk_overlap_chars)  # fmt: skip
-    if args.paraphrase_only:
-        with tempfile.TemporaryDirectory() as tmp:
-            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp), kiwi)
-        print_table("paraphrase probe (page level, our chunks)", para,
-                    next(r for r in para if r.name == "dense"))  # fmt: skip
-        return
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.paraphrase_only:
+            ours = f"chunks {settings.chunk_chars}/{settings.chunk_overlap_chars} (ours)"
+            qa_table(items, docs, embedders, default, sparse, chunker, kiwi, Path(tmp), alpha, ours)
+        if args.paraphrase and (args.shared / "docs").is_dir():
+            para = paraphrase_probe(args.shared, embedders, default, sparse, chunker,
+                                    Path(tmp), kiwi, alpha)  # fmt: skip
+            print_table("paraphrase probe (page level, our chunks)", para,
+                        next(r for r in para if r.name == f"{default} · dense"))  # fmt: skip
+
+
+def qa_table(
+    items: list[QAItem], docs: list[Document], embedders: list, default: str,
+    sparse: KiwiBM25, chunker: KoreanChunker, kiwi: Kiwi, tmp: Path, alpha: float, ours: str,
+) -> None:  # fmt: skip
     layouts = {
-        "pages": lambda d: pages_as_chunks(d),
-        f"chunks {settings.chunk_chars}/{settings.chunk_overlap_chars} (ours)": chunker.chunk,
+        "pages": pages_as_chunks,
+        ours: chunker.chunk,
         "LlamaIndex SentenceSplitter()": llamaindex_chunks,
     }
-    rows: list[Row] = []
     print(f"qa_v4: {len(items)} questions, {len(docs)} files, "
-          f"{sum(len(d.pages) for d in docs)} pages; embedder {embedder.name}")  # fmt: skip
-    with tempfile.TemporaryDirectory() as tmp:
+          f"{sum(len(d.pages) for d in docs)} pages; embedders {[e.name for e in embedders]}, "
+          f"default {default}, alpha {alpha}")  # fmt: skip
+    rows: list[Row] = []
+    for embedder in embedders:
+        is_default = embedder.name == default
         for layout, make in layouts.items():
             chunks = [c for d in docs for c in make(d)]
             t0 = time.perf_counter()
-            index = build(Path(tmp) / str(len(rows)), chunks, embedder, sparse)
-            print(f"  {layout}: {len(chunks)} chunks indexed in {time.perf_counter() - t0:.0f} s")
+            index = build(tmp / f"{embedder.name}-{len(rows)}", chunks, embedder, sparse)
+            print(f"  {embedder.name} · {layout}: {len(chunks)} chunks indexed in "
+                  f"{time.perf_counter() - t0:.0f} s")  # fmt: skip
             only_dense = layout.startswith("LlamaIndex")
-            ours = "(ours)" in layout
-            idf = idf_table(chunks, sparse) if ours else None
-            found = searches(index, embedder, sparse, not only_dense, idf, kiwi if ours else None)
+            mine = layout == ours and is_default
+            idf = idf_table(chunks, sparse) if mine else None
+            found = searches(
+                index, embedder, sparse, not only_dense, alpha, idf, kiwi if mine else None
+            )
             for name, search in found.items():
-                if only_dense and name != "dense":
-                    continue
-                rows.append(score(f"{layout} · {name}", items, search))
+                if (only_dense and name != "dense") or (name.startswith("BM25") and not is_default):
+                    continue  # BM25 alone does not depend on the embedder: once is enough
+                rows.append(score(f"{embedder.name} · {layout} · {name}", items, search))
             index.close()
-        base = next(r for r in rows if r.name.startswith("LlamaIndex"))
-        print_table("qa_v4 (page level)", rows, base)
-        if args.paraphrase and (args.shared / "docs").is_dir():
-            para = paraphrase_probe(args.shared, embedder, sparse, chunker, Path(tmp), kiwi)
-            print_table("paraphrase probe (page level, our chunks)", para,
-                        next(r for r in para if r.name == "dense"))  # fmt: skip
+            if mine:
+                rows += bigram_rows(f"{embedder.name} · {layout}", items, chunks, embedder, kiwi,
+                                    tmp / f"bigram-{embedder.name}", (0.35, alpha))  # fmt: skip
+    base = next(r for r in rows if r.name == f"{default} · LlamaIndex SentenceSplitter() · dense")
+    print_table("qa_v4 (page level)", rows, base)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from axa_settings import Settings
 from ingest.embedding import Embedder
 from ingest.store import make_ingestor, open_store
 from rag.prompts import PROMPT_VERSION
-from rag.service import make_assistant
+from rag.service import answer_settings, make_assistant
 from serving.client import ChatModel
 
 from .corpus import failures, index_corpus
@@ -68,6 +68,8 @@ def run_eval(
         finally:
             ingestor.manifest.close()
         assistant = make_assistant(local, store, llm)
+        floor = answer_settings(local, store.embedder).min_dense_score
+        embedder_name = store.embedder.name
         t0 = time.perf_counter()
         rows = evaluate(items, assistant, out_dir / "results.jsonl", judge=judge,
                         progress=progress)  # fmt: skip
@@ -82,12 +84,12 @@ def run_eval(
         "prompt_version": PROMPT_VERSION,
         "llm_model": settings.llm_model,
         "llm_base_url": settings.llm_base_url or "embedded llama.cpp",
-        "embedder": settings.embedder,
+        "embedder": embedder_name,
         "top_k": settings.top_k,
         "context_chars": settings.context_chars,
         "fusion": settings.fusion,
         "fusion_dense_alpha": settings.fusion_dense_alpha,
-        "min_dense_score": settings.min_dense_score,
+        "min_dense_score": floor,
         "min_term_coverage": settings.min_term_coverage,
         "corpus": str(corpus),
         "corpus_chunks_written": report.chunks_written,

@@ -2,7 +2,13 @@
 
 from .chunking import KoreanChunker
 from .documents import Chunk, Document, Page
-from .embedding import Embedder, SentenceTransformerEmbedder, USEEmbedder, make_embedder
+from .embedding import (
+    E5Embedder,
+    Embedder,
+    SentenceTransformerEmbedder,
+    USEEmbedder,
+    make_embedder,
+)
 from .index import Hit, VectorIndex
 from .loaders import LoadError, load_file
 from .manifest import Manifest, ManifestRow
@@ -13,6 +19,7 @@ from .store import Store, make_ingestor, open_index, open_store
 __all__ = [
     "Chunk",
     "Document",
+    "E5Embedder",
     "Embedder",
     "FileResult",
     "Hit",

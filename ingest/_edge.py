@@ -88,6 +88,16 @@ class EdgeClient:
             self._shards[name] = _open(lambda: qe.EdgeShard.create(str(target), config))
         return True
 
+    def delete_collection(self, name: str) -> bool:
+        with self._lock:
+            shard = self._shards.pop(name, None)
+            if shard is not None:
+                shard.close()
+        if not self._dir(name).exists():
+            return False
+        shutil.rmtree(self._dir(name))
+        return True
+
     def get_collection(self, name: str) -> Any:
         """Only what `VectorIndex.ensure` reads: dense sizes and the payload index names."""
         shard = self._shard(name)

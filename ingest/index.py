@@ -44,6 +44,15 @@ class IndexBusyError(RuntimeError):
     )
 
 
+class IndexMismatchError(RuntimeError):
+    """The index holds vectors of another embedder (AXA_EMBEDDER changed, no re-ingest yet)."""
+
+    user_message = (
+        "검색 색인이 현재 설정과 다른 임베딩 모델로 만들어져 있어 답할 수 없습니다. "
+        "운영자에게 문서 재색인(axa-ingest)을 요청해 주세요."
+    )
+
+
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk as stored in the payload, with the query's score for it."""
@@ -204,11 +213,21 @@ class VectorIndex:
     def exists(self) -> bool:
         return self.client.collection_exists(self.collection)
 
+    def dim(self) -> int | None:
+        """The dense vectors' size, None when there is no collection yet."""
+        if not self.exists():
+            return None
+        vectors = self.client.get_collection(self.collection).config.params.vectors
+        return vectors[DENSE].size if isinstance(vectors, dict) else None
+
+    def drop(self) -> None:
+        """Delete the collection and every point in it (an embedder change re-indexes all)."""
+        if self.exists():
+            self.client.delete_collection(self.collection)
+
     def ensure(self, dim: int) -> None:
         if self.exists():
-            info = self.client.get_collection(self.collection)
-            vectors = info.config.params.vectors
-            size = vectors[DENSE].size if isinstance(vectors, dict) else None
+            size = self.dim()
             if size != dim:
                 raise ValueError(
                     f"collection {self.collection!r} holds {size}-dim vectors but the embedder "

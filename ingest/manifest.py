@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS documents (
     error       TEXT NOT NULL DEFAULT '',
     ingested_at TEXT NOT NULL,
     metadata    TEXT NOT NULL DEFAULT ''
-)
+);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
 _COLUMNS = (
     "doc_id, path, file, title, sha256, loader, pages, chunks, status, error, ingested_at, metadata"
@@ -57,7 +58,7 @@ class Manifest:
         # the chat's operator page reads and writes it from Gradio's worker threads
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._lock = threading.RLock()
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
         if "metadata" not in columns:  # a manifest written before filters existed
             self._db.execute("ALTER TABLE documents ADD COLUMN metadata TEXT NOT NULL DEFAULT ''")
@@ -99,6 +100,17 @@ class Manifest:
         """Keep an indexed version's record (its points stay searchable) but note the failure."""
         with self._lock:
             self._db.execute("UPDATE documents SET error = ? WHERE doc_id = ?", (error, doc_id))
+            self._db.commit()
+
+    def setting(self, key: str) -> str | None:
+        """What the index was built with (the embedder's name): a change means re-indexing."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
             self._db.commit()
 
     def remove(self, doc_id: str) -> None:

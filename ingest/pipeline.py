@@ -153,9 +153,12 @@ class Ingestor:
         files, refused = expand_paths(paths, supported_suffixes(self.loaders))
         report = IngestReport(results=list(refused))
         if not dry_run:
-            self.index.ensure(self.embedder.dim)
-            self._forget_if_index_lost()
-        results = (self.plan_file(p) for p in files) if dry_run else self._ingest_files(files)
+            self._prepare_index()
+        if dry_run:
+            reembed = self._embedder_changed()
+            results: Iterable[FileResult] = (self.plan_file(p, reembed) for p in files)
+        else:
+            results = self._ingest_files(files)
         for i, result in enumerate(results, start=1):
             report.results.append(result)
             if progress:
@@ -202,10 +205,34 @@ class Ingestor:
                     parsed = LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
                 yield self._index(item, parsed)
 
+    def _prepare_index(self) -> None:
+        """Make the index fit this embedder, then make sure no document is skipped that is
+        not in it. Vectors of two embedders cannot be compared, so an index built with
+        another one (recorded in the manifest, or told by its vector size for manifests
+        written before the record existed) is dropped and every document indexed again."""
+        self._index_checked = True
+        if self._embedder_changed():
+            recorded, size = self.manifest.setting("embedder"), self.index.dim()
+            log.warning(
+                "the index was built with embedder %s (%s-dim), this run uses %s (%d-dim): "
+                "dropping it and indexing every document again",
+                recorded or "unknown", size, self.embedder.name, self.embedder.dim,
+            )  # fmt: skip
+            self.index.drop()
+        self.index.ensure(self.embedder.dim)
+        self._forget_if_index_lost()
+        self.manifest.set_setting("embedder", self.embedder.name)
+
+    def _embedder_changed(self) -> bool:
+        recorded = self.manifest.setting("embedder")
+        size = self.index.dim()
+        if size is None:
+            return False
+        return size != self.embedder.dim or recorded not in (None, self.embedder.name)
+
     def _forget_if_index_lost(self) -> None:
         """An empty index with a manifest that lists indexed documents (a new engine folder,
-        a deleted one): forget the rows so every file is indexed again instead of skipped."""
-        self._index_checked = True
+        a deleted one, a dropped one): forget the rows so every file is indexed again."""
         rows = [r for r in self.manifest.all() if r.status == "indexed"]
         if rows and self.index.count() == 0:
             log.warning("index is empty but the manifest lists %d indexed documents; "
@@ -213,8 +240,9 @@ class Ingestor:
             for row in rows:
                 self.manifest.remove(row.doc_id)
 
-    def plan_file(self, path: Path) -> FileResult:
-        """What ingesting `path` would do, judged by content hash alone."""
+    def plan_file(self, path: Path, reembed: bool = False) -> FileResult:
+        """What ingesting `path` would do, judged by content hash (and `reembed`: the index
+        is another embedder's, so every file would be embedded again)."""
         try:
             sha = sha256_bytes(read_file(path, max_bytes=self.max_bytes))
         except LoadError as exc:
@@ -222,6 +250,8 @@ class Ingestor:
         previous = self.manifest.get(str(path.resolve()))
         if previous is None:
             return FileResult(str(path), path.name, Outcome.ADDED, reason="dry-run")
+        if reembed:
+            return FileResult(str(path), path.name, Outcome.UPDATED, reason="embedder changed")
         if _current(previous, sha):
             return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages)
         return FileResult(str(path), path.name, Outcome.UPDATED, reason="dry-run")
@@ -287,8 +317,7 @@ class Ingestor:
         """Index an already-parsed document (a dataset's page texts, a benchmark corpus);
         unchanged content (same sha256) is skipped as for files."""
         if not self._index_checked:
-            self.index.ensure(self.embedder.dim)
-            self._forget_if_index_lost()
+            self._prepare_index()
         previous = self.manifest.get(doc.doc_id)
         if _current(previous, doc.sha256):
             return FileResult(str(doc.path), doc.path.name, Outcome.SKIPPED, previous.pages, 0)

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from axa_settings import Settings
 from ingest.cli import open_store_or_exit
-from ingest.index import SearchFilter
+from ingest.index import IndexMismatchError, SearchFilter
 from ingest.store import Store
 from serving import ServingError, chat_model
 
@@ -81,6 +81,10 @@ def ask(
             )
         else:
             result = _answer(settings, store, question, stream=not as_json, where=where or None)
+    except IndexMismatchError as exc:
+        logging.getLogger(__name__).error("%s", exc)
+        err.print(f"[red]{exc.user_message}")
+        raise typer.Exit(4) from exc
     finally:
         store.close()
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.embedding import Embedder
-from ingest.index import Hit, SearchFilter, VectorIndex
+from ingest.index import Hit, IndexMismatchError, SearchFilter, VectorIndex
 from ingest.sparse import KiwiBM25
 
 
@@ -34,7 +34,7 @@ class Retriever:
         prefetch_k: int = 30,
         weights: tuple[float, float] | None = None,
         fusion: str = "convex",
-        dense_alpha: float = 0.35,
+        dense_alpha: float = 0.5,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -43,11 +43,21 @@ class Retriever:
         self.weights = weights  # (dense, sparse) for RRF; None: equal
         self.fusion = fusion  # "convex" (scores, the default) or "rrf" (ranks, in Qdrant)
         self.dense_alpha = dense_alpha
+        self._dim_checked = False
 
     def retrieve(self, question: str, k: int, where: SearchFilter | None = None) -> Retrieval:
         """`where` narrows the search to matching documents (kind, region, org, type, date)."""
         if not self.index.exists():
             return Retrieval(question, [], 0.0, 0.0)
+        if not self._dim_checked:
+            size = self.index.dim()
+            if size != self.embedder.dim:
+                raise IndexMismatchError(
+                    f"index {self.index.collection!r} holds {size}-dim vectors, embedder "
+                    f"{self.embedder.name} makes {self.embedder.dim}-dim ones: run axa-ingest "
+                    "(it re-indexes every document) or set AXA_EMBEDDER back"
+                )
+            self._dim_checked = True
         qvec = self.embedder.embed_query(question)
         qsparse = self.sparse.encode_query(question)
         prefetch = max(k, self.prefetch_k)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axa_settings import Settings
+from ingest.embedding import Embedder
 from ingest.store import Store
 from serving.client import ChatModel
 
@@ -11,12 +12,13 @@ from .followup import FollowUpRewriter
 from .retrieve import Retriever
 
 
-def answer_settings(settings: Settings) -> AnswerSettings:
+def answer_settings(settings: Settings, embedder: Embedder) -> AnswerSettings:
+    floor = settings.min_dense_score
     return AnswerSettings(
         top_k=settings.top_k,
         max_tokens=settings.llm_max_tokens,
         temperature=settings.llm_temperature,
-        min_dense_score=settings.min_dense_score,
+        min_dense_score=embedder.relevance_floor if floor is None else floor,
         min_term_coverage=settings.min_term_coverage,
         context_chars=settings.context_chars,
     )
@@ -38,6 +40,6 @@ def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistan
     return Assistant(
         make_retriever(settings, store),
         llm,
-        answer_settings(settings),
+        answer_settings(settings, store.embedder),
         rewriter=FollowUpRewriter(store.kiwi),
     )

@@ -21,6 +21,7 @@ class ToyEmbedder:
 
     name = "toy"
     dim = 64
+    relevance_floor = 0.35
 
     def _vec(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)

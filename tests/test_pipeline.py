@@ -143,3 +143,61 @@ def test_documents_indexed_before_filters_existed_are_reindexed_once(
     row = ingestor.manifest.get(str((corpus / "울산_AI대전환_사업_개요.pdf").resolve()))
     assert row is not None and row.meta["region"] == ["울산"]
     assert ingestor.ingest([corpus]).count(Outcome.SKIPPED) == 4
+
+
+class _OtherToy(ToyEmbedder):
+    """Another model with the same vector size: only the recorded name tells them apart."""
+
+    name = "toy-2"
+
+
+class _WideToy(ToyEmbedder):
+    name = "toy-wide"
+    dim = 96
+
+
+def _reopen(ingestor: Ingestor, tmp_path: Path, embedder: ToyEmbedder) -> Ingestor:
+    ingestor.index.close()
+    return Ingestor(
+        VectorIndex.open("t", path=tmp_path / "qdrant"), ingestor.manifest, embedder,
+        ingestor.sparse, ingestor.chunker, max_bytes=ingestor.max_bytes,
+    )  # fmt: skip
+
+
+def test_another_embedder_reindexes_every_document(
+    ingestor: Ingestor, corpus: Path, tmp_path: Path
+) -> None:
+    first = ingestor.ingest([corpus])
+    assert ingestor.manifest.setting("embedder") == "toy"
+    other = _reopen(ingestor, tmp_path, _OtherToy())
+    again = other.ingest([corpus])
+    assert again.count(Outcome.ADDED) == 4 and again.ok
+    assert other.index.count() == first.chunks_written  # replaced, not doubled
+    assert other.manifest.setting("embedder") == "toy-2"
+    assert other.ingest([corpus]).count(Outcome.SKIPPED) == 4
+
+
+def test_a_manifest_without_the_record_is_judged_by_vector_size(
+    ingestor: Ingestor, corpus: Path, tmp_path: Path
+) -> None:
+    ingestor.ingest([corpus])
+    ingestor.manifest._db.execute("DELETE FROM settings")  # a manifest from before the record
+    same = _reopen(ingestor, tmp_path, ToyEmbedder())
+    assert same.ingest([corpus]).count(Outcome.SKIPPED) == 4
+    ingestor.manifest._db.execute("DELETE FROM settings")
+    wide = _reopen(same, tmp_path, _WideToy())
+    again = wide.ingest([corpus])
+    assert again.count(Outcome.ADDED) == 4 and again.ok
+    assert wide.index.dim() == 96
+
+
+def test_a_dry_run_says_all_would_be_embedded_again_and_changes_nothing(
+    ingestor: Ingestor, corpus: Path, tmp_path: Path
+) -> None:
+    first = ingestor.ingest([corpus])
+    wide = _reopen(ingestor, tmp_path, _WideToy())
+    plan = wide.ingest([corpus], dry_run=True)
+    assert [r.reason for r in plan.results] == ["embedder changed"] * 4
+    assert plan.count(Outcome.UPDATED) == 4
+    assert wide.index.dim() == 64 and wide.index.count() == first.chunks_written
+    assert wide.manifest.setting("embedder") == "toy"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ingest.index import SearchFilter
+from ingest.index import IndexMismatchError, SearchFilter
 from ingest.manifest import ManifestRow
 from rag import Answer, Assistant
 from rag.study import QuizItem, StudyGuide, grade
@@ -119,6 +119,9 @@ def respond(
                 on_answer(result)
     except ServingError as exc:
         log.error("LLM error: %s", exc)
+        text = exc.user_message
+    except IndexMismatchError as exc:
+        log.error("%s", exc)
         text = exc.user_message
     except Exception:
         log.exception("unexpected error answering %r", question)

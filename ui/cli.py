@@ -18,6 +18,7 @@ from ingest.manifest import Manifest
 from ingest.pipeline import Ingestor
 from ingest.store import Store, make_ingestor
 from rag import make_assistant
+from rag.service import answer_settings
 from rag.study import StudyGuide
 from serving import ServingError, chat_model
 from serving.client import ChatModel
@@ -96,8 +97,9 @@ def make_server(
         feedback=feedback,
         settings_summary={"llm_model": settings.llm_model, "top_k": settings.top_k,
                           "fusion": settings.fusion,
-                          "embedder": settings.embedder,
-                          "min_dense_score": settings.min_dense_score,
+                          "embedder": store.embedder.name,
+                          "min_dense_score": answer_settings(settings, store.embedder)
+                          .min_dense_score,
                           "min_term_coverage": settings.min_term_coverage},
         documents=manifest.all,
         study=StudyGuide(store.index, llm),

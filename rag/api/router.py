@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from ingest.index import IndexMismatchError
 from serving import ServingError
 
 from .protocol import ChatCompletion, ChatCompletionRequest
@@ -24,6 +25,10 @@ def _sse(service: CompletionService, request: ChatCompletionRequest) -> Iterator
     except ServingError as exc:
         log.error("LLM error while streaming: %s", exc)
         error = {"error": {"message": exc.user_message, "type": "llm_unavailable"}}
+        yield f"data: {json.dumps(error, ensure_ascii=False)}\n\n"
+    except IndexMismatchError as exc:
+        log.error("%s", exc)
+        error = {"error": {"message": exc.user_message, "type": "index_mismatch"}}
         yield f"data: {json.dumps(error, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
 
@@ -49,6 +54,11 @@ def build_api(service: CompletionService) -> FastAPI:
             log.error("LLM error: %s", exc)
             return JSONResponse(
                 {"error": {"message": exc.user_message, "type": "llm_unavailable"}}, 503
+            )
+        except IndexMismatchError as exc:
+            log.error("%s", exc)
+            return JSONResponse(
+                {"error": {"message": exc.user_message, "type": "index_mismatch"}}, 503
             )
 
     @app.get("/health")

@@ -1,0 +1,73 @@
+"""The bundled embedders, real weights: what the rest of the system relies on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from axa_settings import Settings
+from ingest.embedding import E5Embedder, USEEmbedder, make_embedder
+from ingest.index import IndexMismatchError, VectorIndex
+from ingest.sparse import KiwiBM25
+from rag.retrieve import Retriever
+from rag.service import answer_settings
+from tests.fakes import ToyEmbedder
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5Embedder:
+    embedder = make_embedder("e5-small")
+    assert isinstance(embedder, E5Embedder)
+    return embedder
+
+
+def test_e5_vectors_are_unit_length_and_rank_the_relevant_passage_first(e5: E5Embedder) -> None:
+    passages = [
+        "울산 AI 대전환 사업의 주관기관은 울산테크노파크이며 총사업비는 120억 원이다.",
+        "노인 일자리 사업은 만 65세 이상 기초연금 수급자가 참여할 수 있다.",
+        "에너지바우처는 취약계층의 냉난방비를 지원한다.",
+    ]
+    docs = e5.embed_documents(passages)
+    assert docs.shape == (3, 384) and docs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
+    for question, want in (("울산 사업은 어느 기관이 맡아?", 0),
+                           ("어르신은 몇 살부터 일할 수 있나요?", 1),
+                           ("난방비 도움 받을 수 있는 제도가 있어?", 2)):  # fmt: skip
+        assert int(np.argmax(docs @ e5.embed_query(question))) == want, question
+    assert e5.embed_documents([]).shape == (0, 384)
+
+
+def test_unknown_embedder_names_the_choices() -> None:
+    with pytest.raises(ValueError, match="e5-small"):
+        make_embedder("bge-nope")
+
+
+def test_the_refusal_floor_is_the_embedders_unless_set() -> None:
+    assert answer_settings(Settings(), ToyEmbedder()).min_dense_score == 0.35
+    assert answer_settings(Settings(min_dense_score=0.7), ToyEmbedder()).min_dense_score == 0.7
+    assert E5Embedder.relevance_floor > USEEmbedder.relevance_floor
+
+
+def test_an_index_of_another_vector_size_is_refused_with_a_korean_message(kiwi) -> None:
+    index = VectorIndex.open("t")
+    index.ensure(96)
+    retriever = Retriever(index, ToyEmbedder(), KiwiBM25(kiwi))
+    with pytest.raises(IndexMismatchError, match="96-dim") as err:
+        retriever.retrieve("울산 사업", 3)
+    assert "재색인" in err.value.user_message
+
+
+def test_a_question_is_embedded_while_passages_are(e5: E5Embedder) -> None:
+    """The chat's query and the operator page's upload run at once and give what they give
+    alone (two engine handles; a shared one would corrupt or serialise them)."""
+    import threading
+
+    passages = ["대구시 AI 대전환 사업의 총 예산은 236억 원이다. " * 6] * 16
+    alone_docs, alone_query = e5.embed_documents(passages), e5.embed_query("대구 예산은?")
+    out: dict[str, np.ndarray] = {}
+    worker = threading.Thread(target=lambda: out.update(docs=e5.embed_documents(passages)))
+    worker.start()
+    queries = [e5.embed_query("대구 예산은?") for _ in range(5)]
+    worker.join()
+    assert np.allclose(out["docs"], alone_docs, atol=1e-5)
+    assert all(np.allclose(q, alone_query, atol=1e-5) for q in queries)
