@@ -8,7 +8,9 @@ what users act on).
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 _CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -125,16 +127,26 @@ def claims_citing(answer: str, ref: int) -> list[str]:
 
 def supporting_sentences(claims: Sequence[str], sentences: Sequence[str], terms: Terms) -> set[int]:
     """Indexes of the passage sentences that back the claims: for each claim, the sentence
-    sharing most content morphemes with it (numbers count double), if it shares two or more."""
+    whose shared content morphemes weigh most, if it shares two or more (numbers count double).
+
+    A morpheme's weight falls with the number of passage sentences holding it: the program's
+    name, repeated in every sentence, must not outvote the one sentence naming the answer
+    (seen: "주관기관은 울산테크노파크" lost to the title sentence by raw counts)."""
     marked: set[int] = set()
     bags = [set(terms(s)) for s in sentences]
+    df = Counter(t for bag in bags for t in bag)
+    n = len(bags)
     for claim in claims:
         wanted = set(terms(claim))
         best, best_score = None, 0.0
         for i, bag in enumerate(bags):
-            score = sum(2.0 if _NUMBER.search(t) else 1.0 for t in wanted & bag)
+            shared = wanted & bag
+            if sum(2.0 if _NUMBER.search(t) else 1.0 for t in shared) < 2.0:
+                continue
+            score = sum((2.0 if _NUMBER.search(t) else 1.0) * math.log(1 + n / df[t])
+                        for t in shared)  # fmt: skip
             if score > best_score:
                 best, best_score = i, score
-        if best is not None and best_score >= 2.0:
+        if best is not None:
             marked.add(best)
     return marked

@@ -120,6 +120,23 @@ def test_viewer_highlights_the_sentence_the_answer_cites(kiwi) -> None:
     assert doc_href("/d/a.hwp", 2, "section") == f"/doc/{doc_key('/d/a.hwp')}"
 
 
+def test_viewer_marks_the_answers_sentence_not_the_title_that_repeats_its_words(kiwi) -> None:
+    """Seen in the chat: the title sentence shares more words with the answer (the program's
+    name) than the one naming the answer; words every sentence repeats must weigh less."""
+    from ingest.sparse import KiwiBM25
+    from ui.viewer import render_source
+
+    text = ("울산광역시 지역 주도형 AI 대전환 사업(AI-on 울산) 개요 예시 자료입니다.\n"
+            "1. 사업 개요 울산광역시는 'AI-on 울산'이라는 이름으로 지역 주도형 AI 대전환 사업을 "
+            "추진한다.\n울산 사업의 총사업비는 240억 6천만 원이며, 이 가운데 국비는 140억 원이다.\n"
+            "주관기관은 울산테크노파크이며, 울산 지역 제조 중소기업의 AI 전환을 지원한다.")  # fmt: skip
+    src = {"ref": 1, "file": "울산.pdf", "page": 1, "location": "1쪽", "unit": "page",
+           "doc_id": "/d/울산.pdf", "text": text}  # fmt: skip
+    answer = "울산광역시 지역 주도형 AI 대전환 사업의 주관기관은 울산테크노파크입니다 [1]."
+    out = render_source(src, answer, KiwiBM25(kiwi).terms)
+    assert "<mark>주관기관은 울산테크노파크이며" in out and out.count("<mark>") == 1
+
+
 def test_chat_filters_reach_the_retriever_and_bad_dates_get_a_korean_message(
     retriever: Retriever,
 ) -> None:
