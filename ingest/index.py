@@ -14,6 +14,7 @@ import tempfile
 import threading
 import uuid
 import warnings
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +163,11 @@ class VectorIndex:
     ) -> None:
         self.client = client
         self.collection = collection
-        self._cleanup = cleanup  # a temporary folder standing in for ":memory:"
+        # A temporary folder stands in for ":memory:"; it goes with the index even when nobody
+        # calls close(), at the latest when the interpreter exits.
+        self._cleanup = (
+            weakref.finalize(self, shutil.rmtree, cleanup, ignore_errors=True) if cleanup else None
+        )
 
     @classmethod
     def open(
@@ -200,7 +205,7 @@ class VectorIndex:
     def close(self) -> None:
         self.client.close()
         if self._cleanup is not None:
-            shutil.rmtree(self._cleanup, ignore_errors=True)
+            self._cleanup()
 
     def optimize(self) -> bool:
         """Build the search indexes now (Qdrant Edge only: it never does so in the background;

@@ -4,6 +4,8 @@ the convex fusion, and with filters. Also the Edge-only duties: locking, persist
 
 from __future__ import annotations
 
+import gc
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +144,22 @@ def test_edge_persists_locks_and_rebuilds_a_lost_index(kiwi: Kiwi, tmp_path: Pat
     assert fresh.count() == n
     fresh.close()
     manifest.close()
+
+
+def test_an_in_memory_edge_index_leaves_no_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stand-in folder goes on close(), and also when an index is simply dropped."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    closed = VectorIndex.open("m")
+    closed.ensure(4)
+    assert [p.name[:9] for p in tmp_path.iterdir()] == ["axa-edge-"]
+    closed.close()
+    assert list(tmp_path.iterdir()) == []
+
+    dropped = VectorIndex.open("m")
+    dropped.ensure(4)
+    assert len(list(tmp_path.iterdir())) == 1
+    del dropped
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
