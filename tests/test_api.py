@@ -8,11 +8,14 @@ from datetime import date
 import openai
 import pytest
 from fastapi.testclient import TestClient
+from kiwipiepy import Kiwi
 
+from ingest.index import IndexMismatchError, VectorIndex
+from ingest.sparse import KiwiBM25
 from rag import AnswerSettings, Assistant, Retriever
 from rag.api import CompletionService, build_api
 from serving import LLMUnavailableError
-from tests.fakes import FailingLLM, ScriptedLLM
+from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 
@@ -76,6 +79,24 @@ def test_llm_down_is_a_503_with_a_korean_message(retriever: Retriever) -> None:
     events = [line[6:] for line in stream.text.splitlines() if line.startswith("data: ")]
     assert events[-1] == "[DONE]"
     assert json.loads(events[-2])["error"]["type"] == "llm_unavailable"
+
+
+def test_an_index_of_another_embedder_is_a_503_with_a_korean_message(kiwi: Kiwi) -> None:
+    index = VectorIndex.open("other")
+    index.ensure(96)  # ToyEmbedder makes other-sized vectors: built with another embedder
+    mismatched = Retriever(index, ToyEmbedder(), KiwiBM25(kiwi))
+    http = client_for(mismatched, ScriptedLLM("쓰이지 않음"))
+    res = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": Q}]})
+    assert res.status_code == 503
+    assert res.json()["error"] == {
+        "message": IndexMismatchError.user_message, "type": "index_mismatch"
+    }  # fmt: skip
+    stream = http.post("/v1/chat/completions",
+                       json={"stream": True, "messages": [{"role": "user", "content": Q}]})  # fmt: skip
+    events = [line[6:] for line in stream.text.splitlines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    assert json.loads(events[-2])["error"]["type"] == "index_mismatch"
+    index.close()
 
 
 def test_filters_narrow_the_search_and_bad_dates_are_a_400(retriever: Retriever) -> None:

@@ -17,19 +17,22 @@ from .service import CompletionService, EmptyQuestionError, question_of
 
 log = logging.getLogger(__name__)
 
+# Errors a caller can act on: the Korean message goes out, the operator detail goes to the log.
+_UNAVAILABLE = (ServingError, IndexMismatchError)
+
+
+def _error_body(exc: ServingError | IndexMismatchError) -> dict[str, object]:
+    log.error("%s: %s", type(exc).__name__, exc)
+    kind = "index_mismatch" if isinstance(exc, IndexMismatchError) else "llm_unavailable"
+    return {"error": {"message": exc.user_message, "type": kind}}
+
 
 def _sse(service: CompletionService, request: ChatCompletionRequest) -> Iterator[str]:
     try:
         for chunk in service.stream(request):
             yield f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
-    except ServingError as exc:
-        log.error("LLM error while streaming: %s", exc)
-        error = {"error": {"message": exc.user_message, "type": "llm_unavailable"}}
-        yield f"data: {json.dumps(error, ensure_ascii=False)}\n\n"
-    except IndexMismatchError as exc:
-        log.error("%s", exc)
-        error = {"error": {"message": exc.user_message, "type": "index_mismatch"}}
-        yield f"data: {json.dumps(error, ensure_ascii=False)}\n\n"
+    except _UNAVAILABLE as exc:
+        yield f"data: {json.dumps(_error_body(exc), ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
 
 
@@ -50,16 +53,8 @@ def build_api(service: CompletionService) -> FastAPI:
             return service.complete(request)
         except EmptyQuestionError as exc:
             raise HTTPException(400, "질문(user 메시지)이 없습니다.") from exc
-        except ServingError as exc:
-            log.error("LLM error: %s", exc)
-            return JSONResponse(
-                {"error": {"message": exc.user_message, "type": "llm_unavailable"}}, 503
-            )
-        except IndexMismatchError as exc:
-            log.error("%s", exc)
-            return JSONResponse(
-                {"error": {"message": exc.user_message, "type": "index_mismatch"}}, 503
-            )
+        except _UNAVAILABLE as exc:
+            return JSONResponse(_error_body(exc), 503)
 
     @app.get("/health")
     def health() -> dict[str, str]:
