@@ -104,6 +104,25 @@ class Settings(BaseSettings):
         1, ge=1, le=64, description="Answers generated at once (match the LLM server's slots)."
     )
 
+    # --- limits on what a client may send (chat and API) ---------------------------------------
+    # A 200,000-character question cost 149 s of CPU for one refusal; real questions are short.
+    max_question_chars: int = Field(1000, ge=50, le=20000)
+    max_turns: int = Field(
+        30, ge=1, le=500, description="Questions in one chat conversation before a reset."
+    )
+    max_request_kb: int = Field(
+        256, ge=8, description="Largest request body (chat events, API) in KiB; uploads excepted."
+    )
+    # --- operator login and the API key ------------------------------------------------------
+    admin_session_hours: float = Field(8.0, gt=0, le=168)
+    login_max_failures: int = Field(
+        5, ge=1, description="Wrong passwords from one address before it is locked out."
+    )
+    login_lockout_s: int = Field(900, ge=1, description="Lock-out (and counting window) in s.")
+    api_key: SecretStr | None = Field(
+        None, description="Bearer key for axa-api; required when it binds beyond loopback."
+    )
+
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
@@ -125,3 +144,31 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.sqlite"
+
+    @property
+    def web_temp_dir(self) -> Path:
+        """Gradio's upload and cache folder: inside the private data folder, emptied at start."""
+        return self.data_dir / "web-tmp"
+
+
+def make_data_dir_private(data_dir: Path) -> None:
+    """Users' questions, uploads and the index are nobody else's business on a shared box:
+    from here on this process creates files 0600 and folders 0700, and what the data folder
+    already holds is tightened to that. Called once by every console script."""
+    os.umask(0o077)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for root, dirs, files in os.walk(data_dir):
+        os.chmod(root, 0o700)
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o600)
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+
+
+def load_settings() -> Settings:
+    """What every console script starts with: Settings from the environment, and a data
+    folder that only this user can read."""
+    settings = Settings()
+    make_data_dir_private(settings.data_dir)
+    return settings

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from axa_settings import Settings
+from axa_settings import load_settings
 from ingest.index import IndexBusyError
 from serving import OpenAIChatModel, ServingError, chat_model
 
@@ -54,7 +54,7 @@ def run(
     shared: SharedOpt = DEFAULT_SHARED,
 ) -> None:
     """Answer every question of a suite (or --qa/--corpus) and write report.html."""
-    settings = Settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     thresholds: dict[str, float] = {}
     if suite:
@@ -158,7 +158,7 @@ def feedback_to_qa(
 
     from .qa import QAItem, write_qa
 
-    path = db or Settings().feedback_path
+    path = db or load_settings().feedback_path
     if not path.is_file():
         err.print(f"[red]No feedback database at {path}.")
         raise typer.Exit(2)

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from axa_settings import Settings
+from axa_settings import Settings, load_settings
 
 from .index import IndexBusyError
 from .manifest import Manifest
@@ -71,7 +71,7 @@ def ingest(
     ] = False,
 ) -> None:
     """Index files and folders (PDF, HWP, HWPX, DOCX, HTML, Markdown, text) incrementally."""
-    settings = Settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with err.status("모델과 색인을 여는 중..."):
         store = open_store_or_exit(settings)
@@ -115,7 +115,7 @@ def list_documents(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List indexed documents with status and errors."""
-    settings = Settings()
+    settings = load_settings()
     manifest = Manifest(settings.manifest_path)
     rows = manifest.all()
     manifest.close()
@@ -133,7 +133,7 @@ def list_documents(
 @admin_app.command()
 def remove(paths: Annotated[list[Path], typer.Argument(help="Indexed files to drop.")]) -> None:
     """Remove documents from the index (the files themselves are not touched)."""
-    settings = Settings()
+    settings = load_settings()
     store = open_store_or_exit(settings)
     ingestor = make_ingestor(settings, store)
     missing = 0

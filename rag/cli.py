@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from axa_settings import Settings
+from axa_settings import Settings, load_settings
 from ingest.cli import open_store_or_exit
 from ingest.index import IndexMismatchError, SearchFilter
 from ingest.store import Store
@@ -63,7 +63,7 @@ def ask(
     except ValueError:
         err.print("[red]날짜는 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-03-04).")
         raise typer.Exit(2) from None
-    settings = Settings()
+    settings = load_settings()
     if k is not None:
         settings = settings.model_copy(update={"top_k": k})
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

