@@ -1,7 +1,7 @@
 """Load, clean, chunk, embed and index documents into Qdrant; the operators' CLI."""
 
 from .chunking import KoreanChunker
-from .documents import Chunk, Document, Page
+from .documents import Chunk, Document, Page, doc_key
 from .embedding import (
     E5Embedder,
     Embedder,
@@ -37,6 +37,7 @@ __all__ = [
     "Store",
     "USEEmbedder",
     "VectorIndex",
+    "doc_key",
     "load_file",
     "make_embedder",
     "make_ingestor",

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def doc_key(doc_id: str) -> str:
+    """An opaque handle for a document outside the server (URLs, API citations, UI choices):
+    never a path a client could read or edit."""
+    return hashlib.sha256(doc_id.encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)

@@ -189,11 +189,17 @@ class Assistant:
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []
         first: float | None = None
-        for delta in self.llm.stream(messages, max_tokens=s.max_tokens, temperature=s.temperature):
-            if first is None:
-                first = time.perf_counter()
-            parts.append(delta)
-            yield delta
+        deltas = self.llm.stream(messages, max_tokens=s.max_tokens, temperature=s.temperature)
+        try:
+            for delta in deltas:
+                if first is None:
+                    first = time.perf_counter()
+                parts.append(delta)
+                yield delta
+        finally:  # a reader who stops early (client gone) stops the model's generation too
+            close = getattr(deltas, "close", None)
+            if close is not None:
+                close()
         text = "".join(parts).strip()
         end = time.perf_counter()
         timings["ttft_s"] = round((first or end) - t0, 3)

@@ -61,9 +61,10 @@ class OpenAIChatModel:
                 temperature=temperature,
                 stream=True,
             )
-            for event in response:
-                if event.choices and event.choices[0].delta.content:
-                    yield event.choices[0].delta.content
+            with response:  # closed on GeneratorExit too: the server stops generating
+                for event in response:
+                    if event.choices and event.choices[0].delta.content:
+                        yield event.choices[0].delta.content
         except (openai.APIConnectionError, openai.APITimeoutError) as exc:
             log.warning("LLM at %s unreachable: %s", self.base_url, exc)
             raise LLMUnavailableError(f"LLM server at {self.base_url} unreachable: {exc}") from exc

@@ -64,7 +64,7 @@ def test_refusal_and_bad_requests(retriever: Retriever) -> None:
     assert http.post("/v1/chat/completions", json={"messages": []}).status_code == 422
     only_system = {"messages": [{"role": "system", "content": "x"}]}
     res = http.post("/v1/chat/completions", json=only_system)
-    assert res.status_code == 400 and "질문" in res.json()["detail"]
+    assert res.status_code == 400 and "질문" in res.json()["error"]["message"]
     assert http.get("/v1/models").json()["data"][0]["id"] == "ax-assist"
     assert http.get("/health").json() == {"status": "ok"}
 
@@ -89,7 +89,8 @@ def test_an_index_of_another_embedder_is_a_503_with_a_korean_message(kiwi: Kiwi)
     res = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": Q}]})
     assert res.status_code == 503
     assert res.json()["error"] == {
-        "message": IndexMismatchError.user_message, "type": "index_mismatch"
+        "message": IndexMismatchError.user_message, "type": "index_mismatch",
+        "param": None, "code": None,
     }  # fmt: skip
     stream = http.post("/v1/chat/completions",
                        json={"stream": True, "messages": [{"role": "user", "content": Q}]})  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from axa_settings import Settings
+from axa_settings import load_settings
 from ingest.cli import open_store_or_exit
 from serving import ServingError, chat_model
 
@@ -27,15 +28,22 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default 8090).")] = None,
 ) -> None:
     """Serve cited answers over the OpenAI chat-completions API."""
-    settings = Settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    bind = host or settings.api_host
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    if key is None and not is_loopback(bind):
+        err.print(f"[red]{bind}에 열려면 API 키가 필요합니다: AXA_API_KEY를 설정하세요 "
+                  "(anyone on the network could otherwise use the assistant).")  # fmt: skip
+        raise typer.Exit(2)
     store = open_store_or_exit(settings)
     try:
         with chat_model(settings) as llm:
-            service = CompletionService(make_assistant(settings, store, llm))
+            service = CompletionService(make_assistant(settings, store, llm),
+                                        max_question_chars=settings.max_question_chars)  # fmt: skip
             uvicorn.run(
-                build_api(service),
-                host=host or settings.api_host,
+                build_api(service, api_key=key, max_body_kb=settings.max_request_kb),
+                host=bind,
                 port=port or settings.api_port,
                 log_level="info",
             )
@@ -44,6 +52,16 @@ def serve(
         raise typer.Exit(1) from exc
     finally:
         store.close()
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost reach only this machine; anything else may not."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def main() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 
 class ChatMessage(BaseModel):
@@ -12,23 +13,35 @@ class ChatMessage(BaseModel):
     content: str | None = ""
 
 
+def _calendar_day(value: str) -> str:
+    """'2025-13-45' and '2025-02-30' match the pattern but are no day: refused up front."""
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not a calendar date (YYYY-MM-DD)") from None
+    return value
+
+
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
+Day = Annotated[str, Field("", pattern=f"({_DATE})|^$"), AfterValidator(_calendar_day)]
+Values = Annotated[list[Annotated[str, Field(max_length=200)]], Field([], max_length=50)]
 
 
 class Filters(BaseModel):
     """An extension field (like vLLM's extra parameters): search only matching documents."""
 
-    kinds: list[str] = []
-    regions: list[str] = []
-    orgs: list[str] = []
-    file_types: list[str] = []
-    date_from: str = Field("", pattern=f"({_DATE})|^$")
-    date_to: str = Field("", pattern=f"({_DATE})|^$")
+    kinds: Values = []
+    regions: Values = []
+    orgs: Values = []
+    file_types: Values = []
+    date_from: Day = ""
+    date_to: Day = ""
 
 
 class ChatCompletionRequest(BaseModel):
     model: str = "ax-assist"
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
     max_tokens: int | None = Field(None, ge=1, le=4096)
     temperature: float | None = Field(None, ge=0, le=2)
@@ -42,7 +55,7 @@ class Citation(BaseModel):
     location: str
     score: float
     text: str
-    doc_id: str = ""
+    doc_id: str = ""  # an opaque key (the chat's /doc/<key>), never a server path
 
 
 class AnswerMessage(BaseModel):
@@ -85,3 +98,16 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChunkChoice]
     citations: list[Citation] | None = None
     refused: bool | None = None
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """OpenAI's error shape: every error of this API, streamed or not, has it."""
+
+    error: ErrorDetail

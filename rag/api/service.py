@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Iterator
 
+from ingest.documents import doc_key
 from ingest.index import SearchFilter
 
 from ..answer import Answer, Assistant
@@ -22,22 +23,38 @@ from .protocol import (
 )
 
 
-class EmptyQuestionError(ValueError):
+class QuestionError(ValueError):
+    """The request cannot be answered as sent; `user_message` says why, in Korean."""
+
+    user_message = "질문(user 메시지)이 없습니다."
+
+
+class EmptyQuestionError(QuestionError):
     """The request holds no user message to answer."""
 
 
-def question_of(request: ChatCompletionRequest) -> str:
+class QuestionTooLongError(QuestionError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a user message is over {limit} characters")
+        self.user_message = f"질문이 너무 깁니다. {limit:,}자 이내로 줄여 주세요."
+
+
+def question_of(request: ChatCompletionRequest, max_chars: int = 1000) -> str:
     """The last user message is the question."""
-    return conversation_of(request)[1]
+    return conversation_of(request, max_chars)[1]
 
 
-def conversation_of(request: ChatCompletionRequest) -> tuple[list[str], str]:
-    """Earlier user turns (for follow-up rewriting) and the last one, the question."""
+def conversation_of(request: ChatCompletionRequest, max_chars: int = 1000) -> tuple[list[str], str]:
+    """Earlier user turns (the last five, for follow-up rewriting) and the last one, the
+    question. A user message over `max_chars` is refused: real questions are short, and
+    each character costs the small CPU model time."""
     users = [(m.content or "").strip() for m in request.messages if m.role == "user"]
     users = [u for u in users if u]
     if not users:
         raise EmptyQuestionError("no user message with text")
-    return users[:-1], users[-1]
+    if any(len(u) > max_chars for u in users):
+        raise QuestionTooLongError(max_chars)
+    return users[:-1][-5:], users[-1]
 
 
 def citations(answer: Answer) -> list[Citation]:
@@ -49,7 +66,7 @@ def citations(answer: Answer) -> list[Citation]:
             location=s.location,
             score=s.score,
             text=s.text,
-            doc_id=s.doc_id,
+            doc_id=doc_key(s.doc_id) if s.doc_id else "",
         )
         for s in answer.sources
     ]
@@ -71,26 +88,52 @@ class CompletionService:
     """One answer at a time: the CPU LLM serves one prompt at a time anyway, and the embedded
     index client is not meant for concurrent use."""
 
-    def __init__(self, assistant: Assistant, model_name: str = "ax-assist") -> None:
+    def __init__(
+        self, assistant: Assistant, model_name: str = "ax-assist", *, max_question_chars: int = 1000
+    ) -> None:
         self.assistant = assistant
         self.model_name = model_name
+        self.max_question_chars = max_question_chars
         self._lock = threading.Lock()
 
+    def check(self, request: ChatCompletionRequest) -> None:
+        """QuestionError before any work (and before a stream starts)."""
+        conversation_of(request, self.max_question_chars)
+
     def complete(self, request: ChatCompletionRequest) -> ChatCompletion:
-        history, question = conversation_of(request)
-        with self._lock:
-            answer = self.assistant.ask(question, history, filter_of(request))
+        return self.completion(self.events(request))
+
+    def completion(self, events: Iterator[str | Answer]) -> ChatCompletion:
+        """The non-streamed reply: the finished answer (citations repaired, refusals
+        normalised), not the raw deltas."""
+        answer = next(e for e in events if isinstance(e, Answer))
         return ChatCompletion(
-            id=f"chatcmpl-{uuid.uuid4().hex}",
-            created=int(time.time()),
-            model=self.model_name,
+            id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=self.model_name,
             choices=[Choice(message=AnswerMessage(content=answer.answer))],
-            citations=citations(answer),
-            refused=answer.refused,
-        )
+            citations=citations(answer), refused=answer.refused,
+        )  # fmt: skip
+
+    def events(self, request: ChatCompletionRequest) -> Iterator[str | Answer]:
+        """Text deltas, then the finished Answer. Closing it early (the client left) stops the
+        model's generation and frees the lock for the next caller."""
+        history, question = conversation_of(request, self.max_question_chars)
+        with self._lock:
+            answer_stream = self.assistant.stream(question, history, filter_of(request))
+            deltas = iter(answer_stream)
+            try:
+                yield from deltas
+            finally:
+                close = getattr(deltas, "close", None)
+                if close is not None:
+                    close()
+            answer = answer_stream.result
+        assert answer is not None
+        yield answer
 
     def stream(self, request: ChatCompletionRequest) -> Iterator[ChatCompletionChunk]:
-        history, question = conversation_of(request)
+        return self.chunks(self.events(request))
+
+    def chunks(self, events: Iterator[str | Answer]) -> Iterator[ChatCompletionChunk]:
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         def chunk(delta: Delta, **extra: object) -> ChatCompletionChunk:
@@ -98,12 +141,10 @@ class CompletionService:
             return ChatCompletionChunk(id=cid, created=created, model=self.model_name,
                                        choices=[choice], **extra)  # fmt: skip
 
-        with self._lock:
-            yield chunk(Delta(role="assistant", content=""))
-            answer_stream = self.assistant.stream(question, history, filter_of(request))
-            for text in answer_stream:
-                yield chunk(Delta(content=text))
-            answer = answer_stream.result
-        assert answer is not None
-        yield chunk(Delta(), finish_reason="stop", citations=citations(answer),
-                    refused=answer.refused)  # fmt: skip
+        yield chunk(Delta(role="assistant", content=""))
+        for event in events:
+            if isinstance(event, Answer):
+                yield chunk(Delta(), finish_reason="stop", citations=citations(event),
+                            refused=event.refused)  # fmt: skip
+            else:
+                yield chunk(Delta(content=event))

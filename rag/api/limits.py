@@ -1,0 +1,86 @@
+"""Request-body caps for our web servers, as pure ASGI pieces (the API and the chat share them).
+
+A ~700,000-character message kept the API busy long after its client left; a body over the
+cap is now refused before any of it is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_capped(receive: Receive, limit: int) -> Receive:
+    """Read the whole (small) body first; BodyTooLarge past `limit` bytes. Returns a receive
+    that replays it, then passes on what the client sends next (a disconnect)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return replay([message], receive)
+        size += len(message.get("body", b""))
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}],
+                  receive)  # fmt: skip
+
+
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
+
+
+def too_large(limit: int) -> str:
+    return f"요청이 너무 큽니다 (한도 {limit // 1024:,}KB)."
+
+
+async def send_json(
+    send: Send, status: int, body: dict[str, object], headers: list | None = None
+) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    head = [(b"content-type", b"application/json; charset=utf-8"),
+            (b"content-length", str(len(data)).encode()), *(headers or [])]  # fmt: skip
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": data})
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 and an OpenAI-shaped error."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") in ("POST", "PUT", "PATCH"):
+            error = {"error": {"message": too_large(self.limit), "type": "invalid_request_error",
+                               "param": None, "code": "request_too_large"}}  # fmt: skip
+            declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+            if declared.isdigit() and int(declared) > self.limit:
+                await send_json(send, 413, error)
+                return
+            try:
+                receive = await read_capped(receive, self.limit)
+            except BodyTooLarge:
+                await send_json(send, 413, error)
+                return
+        await self.app(scope, receive, send)
