@@ -130,7 +130,7 @@ def grade(item: QuizItem, reply: str) -> Grade:
     where = f"{item.file} {item.location}"
     if correct:
         return Grade(True, f"정답입니다. 근거: {where}")
-    return Grade(False, f"아쉽지만 틀렸습니다. 정답은 **{item.answer}** 입니다. 근거: {where}")
+    return Grade(False, f"아쉽지만 틀렸습니다. 정답은 「{item.answer}」입니다. 근거: {where}")
 
 
 class StudyGuide:

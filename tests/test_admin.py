@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from ingest.manifest import Manifest
 from ui.admin import UploadRejected, check_upload, documents_table, safe_name, store_uploads
+from ui.operator_login import OperatorLogin
 from ui.server import build_server
 from ui.viewer import doc_key
 
@@ -54,8 +55,9 @@ def test_store_uploads_stays_inside_the_upload_folder(tmp_path: Path) -> None:
     src = write(tmp_path / "in.md", "# 제목\n내용".encode())
     bad = write(tmp_path / "in.exe", b"MZ")
     up = tmp_path / "uploads"
-    stored, rejected = store_uploads([(src, "../../escape.md"), (bad, "virus.exe")], up,
-                                     max_bytes=1000, suffixes=SUFFIXES)  # fmt: skip
+    got = store_uploads([(src, "../../escape.md"), (bad, "virus.exe")], up,
+                        max_bytes=1000, suffixes=SUFFIXES)  # fmt: skip
+    stored, rejected = [s.path for s in got.stored], got.rejected
     assert stored == [(up / "escape.md").resolve()]
     assert stored[0].read_text(encoding="utf-8") == "# 제목\n내용"
     assert rejected == ["virus.exe: 지원하지 않는 형식입니다 (가능: docx, html, hwp, hwpx, md, "
@@ -100,11 +102,12 @@ def test_operator_page_needs_a_password(manifest: Manifest) -> None:
         gr.Markdown("admin")
     with pytest.raises(ValueError, match="AXA_ADMIN_PASSWORD"):
         build_server(chat, manifest.all, admin=admin)
-    client = TestClient(build_server(chat, manifest.all, admin=admin, admin_auth=("op", "pw")))
-    assert client.get("/admin/config").status_code in (401, 403)
+    login = OperatorLogin("op", "pw")
+    client = TestClient(build_server(chat, manifest.all, admin=admin, login=login))
+    assert client.get("/admin/config").status_code == 401
     assert client.post("/admin/login", data={"username": "op", "password": "no"}).status_code >= 400
     ok = client.post("/admin/login", data={"username": "op", "password": "pw"})
-    assert ok.status_code == 200
+    assert ok.status_code == 200  # followed to the page
     assert client.get("/admin/config").status_code == 200
 
 

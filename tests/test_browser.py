@@ -153,10 +153,10 @@ def test_operator_uploads_a_file_and_it_becomes_answerable(
     bad.write_bytes(b"MZ\x90\x00")
 
     admin = browser.new_page()  # type: ignore[attr-defined]
-    admin.goto(url + "/admin/")
-    admin.get_by_label("username").fill("operator")
-    admin.get_by_label("password").fill(PASSWORD)
-    admin.get_by_role("button", name="Login").click()
+    admin.goto(url + "/admin/")  # sends you to the login page
+    admin.get_by_label("아이디").fill("operator")
+    admin.get_by_label("비밀번호").fill(PASSWORD)
+    admin.get_by_role("button", name="로그인").click()
     admin.wait_for_selector("#admin-upload", timeout=60_000)
     admin.locator("#admin-upload input[type=file]").set_input_files([str(doc), str(bad)])
     admin.wait_for_timeout(1000)  # the upload finishes before the button reads it

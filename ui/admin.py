@@ -8,17 +8,22 @@ when `AXA_ADMIN_PASSWORD` is set. Uploads are checked for size, for a type the i
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
 
+from ingest.documents import doc_key
 from ingest.loaders import supported_suffixes
 from ingest.manifest import ManifestRow
 from ingest.pipeline import FileResult, Ingestor, Outcome
+
+from .escape import md_text, plain
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +34,7 @@ _MAGIC = {
     ".hwpx": (b"PK\x03\x04",),
     ".docx": (b"PK\x03\x04",),
 }
+MAX_FILES = 20  # per upload (the web guard sizes the request for this many)
 _UNSAFE = re.compile(r"[^\w가-힣 .()\[\]+\-]")
 STATUS = {"indexed": "색인됨", "failed": "실패"}
 OUTCOME = {Outcome.ADDED: "추가", Outcome.UPDATED: "갱신", Outcome.SKIPPED: "변경 없음",
@@ -50,9 +56,26 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
-def check_upload(path: Path, name: str, *, max_bytes: int, suffixes: set[str]) -> str:
-    """The safe name to store `path` under, or UploadRejected with the reason."""
+def shown_name(name: str) -> str:
+    """A client-sent name as it may be echoed: no bidi tricks, bounded length."""
+    name = plain(name).replace("\\", "/").split("/")[-1]
+    return name if len(name) <= 120 else name[:117] + "..."
+
+
+def check_upload(
+    path: Path, name: str, *, max_bytes: int, suffixes: set[str], received_dir: Path | None = None
+) -> str:
+    """The safe name to store `path` under, or UploadRejected with the reason.
+
+    `received_dir`: where the web server put the uploaded bytes. A path outside it was named
+    by the client, not uploaded, and is refused (it could be any file on the server)."""
     clean = safe_name(name)
+    name = shown_name(name)
+    if received_dir is not None:
+        root = received_dir.resolve()
+        if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.is_file():
+            log.warning("refused an upload that names a server path: %r", str(path)[:200])
+            raise UploadRejected(f"{name}: 올린 파일이 아닙니다")
     suffix = Path(clean).suffix.lower()
     if suffix not in suffixes:
         allowed = ", ".join(sorted(s.lstrip(".") for s in suffixes))
@@ -74,26 +97,69 @@ def check_upload(path: Path, name: str, *, max_bytes: int, suffixes: set[str]) -
     return clean
 
 
+@dataclass
+class Stored:
+    path: Path
+    previous: Path | None = None  # the version it replaced, kept until the new one indexes
+
+
+@dataclass
+class Received:
+    stored: list[Stored] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
 def store_uploads(
-    files: Sequence[tuple[Path, str]], upload_dir: Path, *, max_bytes: int, suffixes: set[str]
-) -> tuple[list[Path], list[str]]:
-    """Copy the accepted uploads into `upload_dir`; (stored paths, Korean rejection reasons)."""
+    files: Sequence[tuple[Path, str]], upload_dir: Path, *, max_bytes: int, suffixes: set[str],
+    received_dir: Path | None = None,
+) -> Received:  # fmt: skip
+    """Copy the accepted uploads into `upload_dir`. A file of the same name is set aside (not
+    lost) until its replacement is indexed; two uploads with one name in a batch: the first."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     root = upload_dir.resolve()
-    stored, rejected = [], []
+    out = Received()
     for path, name in files:
         try:
-            clean = check_upload(path, name, max_bytes=max_bytes, suffixes=suffixes)
+            clean = check_upload(path, name, max_bytes=max_bytes, suffixes=suffixes,
+                                 received_dir=received_dir)  # fmt: skip
         except (UploadRejected, OSError) as exc:
-            rejected.append(str(exc))
+            out.rejected.append(str(exc))
             continue
         target = (root / clean).resolve()
         if target.parent != root:  # cannot happen after safe_name; checked anyway
-            rejected.append(f"{name}: 허용되지 않는 파일 이름입니다")
+            out.rejected.append(f"{shown_name(name)}: 허용되지 않는 파일 이름입니다")
             continue
+        if any(s.path == target for s in out.stored):
+            out.rejected.append(f"{shown_name(name)}: 같은 이름({clean})의 파일이 이미 "
+                                "이번에 올린 파일에 있습니다")  # fmt: skip
+            continue
+        previous = None
+        if target.exists():
+            keep = root.parent / "uploads-previous"
+            keep.mkdir(exist_ok=True)
+            previous = keep / clean
+            os.replace(target, previous)
+            out.replaced.append(clean)
         shutil.copyfile(path, target)
-        stored.append(target)
-    return stored, rejected
+        out.stored.append(Stored(target, previous))
+    return out
+
+
+def settle_uploads(stored: Sequence[Stored], results: Sequence[FileResult],
+                   ingestor: Ingestor) -> None:  # fmt: skip
+    """After ingest: a failed upload leaves nothing behind (a replaced version comes back and
+    stays indexed); a successful one drops the version it replaced."""
+    failed = {Path(r.path).resolve() for r in results if r.outcome == Outcome.FAILED}
+    for s in stored:
+        if s.path in failed:
+            if s.previous is not None:
+                os.replace(s.previous, s.path)
+            else:
+                s.path.unlink(missing_ok=True)
+                ingestor.remove(str(s.path))
+        elif s.previous is not None:
+            s.previous.unlink(missing_ok=True)
 
 
 def documents_table(rows: Sequence[ManifestRow]) -> list[list[object]]:
@@ -101,9 +167,9 @@ def documents_table(rows: Sequence[ManifestRow]) -> list[list[object]]:
     for r in rows:
         meta = r.meta
         regions = meta.get("region") or []
-        out.append([r.file, STATUS.get(r.status, r.status), r.pages, r.chunks,
+        out.append([plain(r.file), STATUS.get(r.status, r.status), r.pages, r.chunks,
                     meta.get("kind", ""), ", ".join(map(str, regions)),  # type: ignore[call-overload]
-                    meta.get("org", ""), meta.get("date", ""), r.error,
+                    meta.get("org", ""), meta.get("date", ""), plain(r.error),
                     r.ingested_at.replace("T", " ")[:16]])  # fmt: skip
     return out
 
@@ -112,8 +178,8 @@ HEADERS = ["파일", "상태", "쪽", "조각", "종류", "지역", "기관", "�
 
 
 def results_table(results: Sequence[FileResult]) -> list[list[object]]:
-    return [[r.file, OUTCOME.get(r.outcome, str(r.outcome)), r.pages, r.chunks, r.reason]
-            for r in results]  # fmt: skip
+    return [[plain(r.file), OUTCOME.get(r.outcome, str(r.outcome)), r.pages, r.chunks,
+             plain(r.reason)] for r in results]  # fmt: skip
 
 
 def build_admin(
@@ -122,14 +188,18 @@ def build_admin(
     *,
     max_bytes: int,
     on_change: Callable[[], None] | None = None,
+    received_dir: Path | None = None,
 ) -> gr.Blocks:
+    """`received_dir`: Gradio's upload folder (GRADIO_TEMP_DIR); only files in it are taken."""
     suffixes = supported_suffixes(ingestor.loaders)
     manifest = ingestor.manifest
 
+    def _choices(rows: Sequence[ManifestRow]) -> list[tuple[str, str]]:
+        return [(plain(r.file), doc_key(r.doc_id)) for r in rows]
+
     def _docs() -> tuple[list[list[object]], dict]:
         rows = manifest.all()
-        return documents_table(rows), gr.update(choices=[(r.file, r.doc_id) for r in rows],
-                                                value=None)  # fmt: skip
+        return documents_table(rows), gr.update(choices=_choices(rows), value=None)
 
     def _run(paths: list[Path], progress: gr.Progress) -> list[FileResult]:
         def step(result: FileResult, i: int, total: int) -> None:
@@ -160,22 +230,32 @@ def build_admin(
             table = gr.Dataframe(headers=HEADERS, value=documents_table(manifest.all()),
                                  elem_id="admin-docs", interactive=False)  # fmt: skip
             with gr.Row():
-                pick = gr.Dropdown([(r.file, r.doc_id) for r in manifest.all()],
-                                   label="삭제할 문서", elem_id="admin-pick", scale=4)  # fmt: skip
+                pick = gr.Dropdown(_choices(manifest.all()), label="삭제할 문서",
+                                   elem_id="admin-pick", scale=4)  # fmt: skip
                 remove = gr.Button("색인에서 삭제", variant="stop", elem_id="admin-remove")
             removed = gr.Markdown("", elem_id="admin-removed")
 
         def _upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+            paths = [p for p in (paths or []) if isinstance(p, str)][:MAX_FILES]
             if not paths:
                 return "올릴 파일을 고르세요.", [], *_docs()
             pairs = [(Path(p), Path(p).name) for p in paths]
-            stored, rejected = store_uploads(pairs, upload_dir, max_bytes=max_bytes,
-                                             suffixes=suffixes)  # fmt: skip
-            results = _run(stored, progress) if stored else []
+            got = store_uploads(pairs, upload_dir, max_bytes=max_bytes, suffixes=suffixes,
+                                received_dir=received_dir)  # fmt: skip
+            try:
+                results = _run([s.path for s in got.stored], progress) if got.stored else []
+                settle_uploads(got.stored, results, ingestor)
+            finally:
+                for p, _ in pairs:  # Gradio's copy of what was uploaded
+                    if received_dir is not None and p.resolve().is_relative_to(
+                        received_dir.resolve()
+                    ):
+                        p.unlink(missing_ok=True)
             failed = [r for r in results if r.outcome == Outcome.FAILED]
-            lines = [f"{len(stored)}개 파일을 받아 색인했습니다 (실패 {len(failed)}개)."]
-            lines += [f"- 거부: {reason}" for reason in rejected]
-            log.info("admin upload: %d stored, %d rejected", len(stored), len(rejected))
+            lines = [f"{len(got.stored)}개 파일을 받아 색인했습니다 (실패 {len(failed)}개)."]
+            lines += [f"- 새 버전으로 교체: {md_text(name)}" for name in got.replaced]
+            lines += [f"- 거부: {md_text(reason)}" for reason in got.rejected]
+            log.info("admin upload: %d stored, %d rejected", len(got.stored), len(got.rejected))
             return "\n".join(lines), results_table(results), *_docs()
 
         upload.click(_upload, [files], [status, result, table, pick], concurrency_limit=1,
@@ -199,8 +279,8 @@ def build_admin(
         refresh.click(_refresh, None, [status, result, table, pick], concurrency_limit=1,
                       api_name=False)  # fmt: skip
 
-        def _remove(doc_id: str | None) -> tuple:
-            row = manifest.get(doc_id) if doc_id else None
+        def _remove(key: str | None) -> tuple:
+            row = next((r for r in manifest.all() if doc_key(r.doc_id) == key), None)
             if row is None:
                 return "삭제할 문서를 고르세요.", *_docs()
             ingestor.remove(row.doc_id)
@@ -210,7 +290,7 @@ def build_admin(
             if on_change:
                 on_change()
             log.info("admin removed %s", row.doc_id)
-            return f"{row.file} 문서를 색인에서 삭제했습니다.", *_docs()
+            return f"{md_text(row.file)} 문서를 색인에서 삭제했습니다.", *_docs()
 
         remove.click(_remove, [pick], [removed, table, pick], concurrency_limit=1,
                      api_name=False)  # fmt: skip

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from ingest.documents import doc_key
 from ingest.index import IndexMismatchError, SearchFilter
 from ingest.manifest import ManifestRow
 from rag import Answer, Assistant
 from rag.study import QuizItem, StudyGuide, grade
 from serving import ServingError
 
+from .escape import md_answer, md_text
 from .feedback import FeedbackStore
 from .viewer import EMPTY, doc_href, render_source, source_label
 
@@ -29,6 +31,10 @@ EXAMPLES = [
 GENERIC_ERROR = "일시적인 오류로 답변하지 못했습니다. 잠시 후 다시 시도해 주세요."
 PLACEHOLDER = "질문을 입력하세요 (예: 대구시 AI 대전환 사업의 총 예산은?)"
 BAD_DATE = "날짜는 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-03-04)."
+TOO_LONG = "질문이 너무 깁니다. {limit:,}자 이내로 줄여서 다시 물어봐 주세요."
+TOO_MANY_TURNS = "대화가 길어졌습니다. '대화 초기화'를 누르고 새로 질문해 주세요."
+MAX_COMMENT_CHARS = 2000
+MAX_FILTER_VALUES = 50  # a filter list longer than any real choice list is not a person's
 
 Message = dict[str, str]
 
@@ -47,16 +53,18 @@ class CorpusInfo:
 
 
 def format_sources(answer: Answer) -> str:
+    """Everything here comes from documents, so it is escaped; only our own link is live."""
     if answer.related:
-        found = ", ".join(f"{s.file} {s.location}" for s in answer.related)
+        found = ", ".join(md_text(f"{s.file} {s.location}") for s in answer.related)
         return f"\n\n찾은 관련 문서: {found}"
     if not answer.sources:
         return ""
     lines = ["", "", "**출처** (오른쪽 '출처 보기'에서 근거 문단을 볼 수 있습니다)"]
     for s in answer.sources:
-        snippet = " ".join(s.text.split())[:120]
+        snippet = md_text(" ".join(s.text.split())[:120])
         link = f" ([원문]({doc_href(s.doc_id, s.page, s.unit)}))" if s.doc_id else ""
-        lines.append(f"- [{s.ref}] **{s.file}** {s.location}{link} — {snippet}…")
+        lines.append(f"- [{s.ref}] **{md_text(s.file)}** {md_text(s.location)}{link} — "
+                     f"{snippet}…")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -64,10 +72,19 @@ def search_filter(
     kinds: list[str] | None, regions: list[str] | None, orgs: list[str] | None,
     date_from: str | None, date_to: str | None,
 ) -> SearchFilter | None:  # fmt: skip
-    """The sidebar's choices; ValueError (with a Korean message) on a malformed date."""
-    where = SearchFilter(kinds=tuple(kinds or ()), regions=tuple(regions or ()),
-                         orgs=tuple(orgs or ()), date_from=(date_from or "").strip(),
-                         date_to=(date_to or "").strip())  # fmt: skip
+    """The sidebar's choices; ValueError (with a Korean message) on a malformed date.
+
+    Gradio passes whatever JSON a client sends, so every value is forced to a short string."""
+
+    def values(v: object) -> tuple[str, ...]:
+        items = v if isinstance(v, list) else []
+        return tuple(str(x)[:100] for x in items[:MAX_FILTER_VALUES])
+
+    def day(v: object) -> str:
+        return str(v or "").strip()[:20]
+
+    where = SearchFilter(kinds=values(kinds), regions=values(regions), orgs=values(orgs),
+                         date_from=day(date_from), date_to=day(date_to))  # fmt: skip
     try:
         where.to_qdrant()
     except ValueError:
@@ -97,24 +114,37 @@ def respond(
     history: list[Message],
     on_answer: Callable[[Answer], None] | None = None,
     where: SearchFilter | None = None,
+    *,
+    max_chars: int = 1000,
+    max_turns: int = 30,
 ) -> Iterator[list[Message]]:
-    """Stream one answer into the chat; errors become a Korean sentence, never a trace."""
-    question = (message or "").strip()
+    """Stream one answer into the conversation; errors become a Korean sentence, never a trace.
+
+    `history` is the server's own copy of the conversation (users' questions as typed, answers
+    as shown): a client never sends it, so it can hold no file reference. `shown` turns it
+    into what the chat displays."""
+    question = (message if isinstance(message, str) else "").strip()
     if not question:
         yield history
         return
     earlier = [str(m["content"]) for m in history if m.get("role") == "user"]
+    if len(question) > max_chars or len(earlier) >= max_turns:
+        notice = TOO_LONG.format(limit=max_chars) if len(question) > max_chars else TOO_MANY_TURNS
+        shown = question[:200] + ("…" if len(question) > 200 else "")
+        yield [*history, {"role": "user", "content": shown},
+               {"role": "assistant", "content": notice}]  # fmt: skip
+        return
     history = [*history, {"role": "user", "content": question}]
     yield [*history, {"role": "assistant", "content": ""}]
     text = ""
     try:
-        stream = assistant.stream(question, earlier, where)
+        stream = assistant.stream(question, earlier[-5:], where)
         for delta in stream:
             text += delta
-            yield [*history, {"role": "assistant", "content": text}]
+            yield [*history, {"role": "assistant", "content": md_answer(text)}]
         result = stream.result
         if result is not None:
-            text = result.answer + format_sources(result)
+            text = md_answer(result.answer) + format_sources(result)
             if on_answer is not None:
                 on_answer(result)
     except ServingError as exc:
@@ -127,6 +157,12 @@ def respond(
         log.exception("unexpected error answering %r", question)
         text = GENERIC_ERROR
     yield [*history, {"role": "assistant", "content": text}]
+
+
+def displayed(history: list[Message]) -> list[Message]:
+    """The chat's view: a question is shown as typed (escaped), answers are already safe."""
+    return [{"role": m["role"], "content": md_text(m["content"]) if m["role"] == "user"
+             else m["content"]} for m in history]  # fmt: skip
 
 
 def answer_record(answer: Answer) -> dict[str, object]:
@@ -182,9 +218,14 @@ def build_app(
     documents: Callable[[], list[ManifestRow]] | None = None,
     study: StudyGuide | None = None,
     corpus_info: Callable[[], CorpusInfo] | None = None,
+    max_chars: int = 1000,
+    max_turns: int = 30,
 ) -> gr.Blocks:
     """`documents` lists the manifest (filters, study mode); `corpus_info` refreshes the
-    notice on each page load, so an operator's upload shows without a restart."""
+    notice on each page load, so an operator's upload shows without a restart.
+
+    The chat component is an output only: the conversation lives in server-side state, and
+    every event input is a plain string, list or the like (checked), never a file."""
     terms = assistant.retriever.sparse.terms
     rows = documents() if documents else []
     choices = filter_choices(rows)
@@ -238,6 +279,7 @@ def build_app(
                                                 elem_id="filter-from")  # fmt: skip
                             f_to = gr.Textbox(label="까지", placeholder="2026-12-31",
                                               elem_id="filter-to")  # fmt: skip
+        conversation = gr.State([])  # the server's copy of the chat (see `respond`)
         answers = gr.State({})  # assistant message index -> answer record (feedback, viewer)
         shown = gr.State(None)  # the answer record whose sources the viewer lists
         last_feedback = gr.State(None)
@@ -246,33 +288,36 @@ def build_app(
             message: str, history: list[Message], known: dict[int, dict],
             kinds: list[str], regions: list[str], orgs: list[str], dfrom: str, dto: str,
         ) -> Iterator[tuple]:  # fmt: skip
+            keep = gr.update()
             try:
                 where = search_filter(kinds, regions, orgs, dfrom, dto)
             except ValueError as exc:
-                q = (message or "").strip()
-                yield ([*history, {"role": "user", "content": q},
-                        {"role": "assistant", "content": str(exc)}], known,
-                       gr.update(), gr.update(), gr.update())  # fmt: skip
+                q = (message if isinstance(message, str) else "").strip()[:200]
+                state = [*history, {"role": "user", "content": q},
+                         {"role": "assistant", "content": str(exc)}]  # fmt: skip
+                yield displayed(state), state, known, keep, keep, keep
                 return
             done: list[Answer] = []
             state: list[Message] = history
-            for state in respond(assistant, message, history, done.append, where):
-                yield state, known, gr.update(), gr.update(), gr.update()
+            for state in respond(assistant, message, history, done.append, where,
+                                 max_chars=max_chars, max_turns=max_turns):  # fmt: skip
+                yield displayed(state), state, known, keep, keep, keep
             if done:
                 record = answer_record(done[0])
                 pick, label = viewer_update(record)
-                yield (state, {**known, len(state) - 1: record}, pick, render(record, label),
-                       record)  # fmt: skip
+                yield (displayed(state), state, {**known, len(state) - 1: record}, pick,
+                       render(record, label), record)  # fmt: skip
 
         filters = [f_kind, f_region, f_org, f_from, f_to]
         for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
             trigger(
-                _respond, [box, chatbot, answers, *filters],
-                [chatbot, answers, picker, viewer, shown],
+                _respond, [box, conversation, answers, *filters],
+                [chatbot, conversation, answers, picker, viewer, shown],
                 concurrency_limit=concurrency, api_name=name,
             ).then(lambda: "", None, box, api_name=False)  # fmt: skip
-        reset.click(lambda: ([], {}, gr.update(choices=[], value=None), EMPTY, None), None,
-                    [chatbot, answers, picker, viewer, shown], api_name=False)  # fmt: skip
+        reset.click(lambda: ([], [], {}, gr.update(choices=[], value=None), EMPTY, None), None,
+                    [chatbot, conversation, answers, picker, viewer, shown],
+                    api_name=False)  # fmt: skip
         picker.change(render, [shown, picker], viewer, api_name=False)
 
         def _select(evt: gr.SelectData, known: dict[int, dict]) -> tuple:
@@ -294,8 +339,14 @@ def build_app(
             chatbot.like(_like, [answers], [last_feedback, thanks], api_name=False)
 
             def _comment(row: int | None, text: str) -> tuple[str, str]:
+                text = text if isinstance(text, str) else ""
                 if row is None or not text.strip():
-                    return text, "먼저 답변 아래 좋아요 또는 싫어요를 눌러 주세요."
+                    return text[
+                        :MAX_COMMENT_CHARS
+                    ], "먼저 답변 아래 좋아요 또는 싫어요를 눌러 주세요."
+                if len(text) > MAX_COMMENT_CHARS:
+                    return text[:MAX_COMMENT_CHARS], (f"의견은 {MAX_COMMENT_CHARS:,}자 이내로 "
+                                                      "줄여 주세요.")  # fmt: skip
                 feedback.set_comment(row, text.strip())
                 return "", "의견을 저장했습니다."
 
@@ -304,7 +355,7 @@ def build_app(
 
         study_doc = None
         if study is not None:
-            study_doc = _study_tab(study, rows, concurrency)
+            study_doc = _study_tab(study, rows, concurrency, documents)
 
         def _load() -> tuple:
             fresh = documents() if documents else []
@@ -322,10 +373,21 @@ def build_app(
 
 
 def study_choices(rows: list[ManifestRow]) -> list[tuple[str, str]]:
-    return [(r.file, r.doc_id) for r in rows if r.status == "indexed"]
+    """(file name, opaque key): the page never learns where a document lives on the server."""
+    return [(r.file, doc_key(r.doc_id)) for r in rows if r.status == "indexed"]
 
 
-def _study_tab(study: StudyGuide, rows: list[ManifestRow], concurrency: int) -> gr.Dropdown:
+def study_doc_id(rows: list[ManifestRow], key: object) -> str | None:
+    for r in rows:
+        if r.status == "indexed" and doc_key(r.doc_id) == key:
+            return r.doc_id
+    return None
+
+
+def _study_tab(
+    study: StudyGuide, rows: list[ManifestRow], concurrency: int,
+    documents: Callable[[], list[ManifestRow]] | None,
+) -> gr.Dropdown:  # fmt: skip
     with gr.Tab("학습 모드", id="study-tab"):
         gr.Markdown("문서를 고르면 그 문서의 내용으로 복습 문제 5개를 만듭니다. "
                     "답을 입력하고 채점하면 근거 쪽과 문단을 보여 줍니다.")  # fmt: skip
@@ -340,7 +402,8 @@ def _study_tab(study: StudyGuide, rows: list[ManifestRow], concurrency: int) -> 
         passage = gr.HTML("", elem_id="study-passage")
         quiz = gr.State([])
 
-        def _make(doc_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+        def _make(key: str | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+            doc_id = study_doc_id(documents() if documents else rows, key)
             if not doc_id:
                 return [], gr.update(choices=[], value=None), "먼저 문서를 고르세요.", "", ""
             try:
@@ -367,13 +430,13 @@ def _study_tab(study: StudyGuide, rows: list[ManifestRow], concurrency: int) -> 
             if label not in labels:
                 return "먼저 문제를 고르세요.", ""
             item = items[labels.index(label)]
-            g = grade(item, text or "")
+            g = grade(item, (text if isinstance(text, str) else "")[:500])
             body = (
                 html.escape(item.passage)
                 .replace(html.escape(item.sentence), f"<mark>{html.escape(item.sentence)}</mark>")
                 .replace("\n", "<br>")
             )
-            return g.message, (f'<div class="axa-source"><h4>{html.escape(item.file)} · '
+            return md_text(g.message), (f'<div class="axa-source"><h4>{html.escape(item.file)} · '
                                f"{html.escape(item.location)}</h4>{body}</div>")  # fmt: skip
 
         check.click(_check, [quiz, pick, reply], [result, passage], api_name=False)

@@ -4,6 +4,8 @@ operator page) on loopback."""
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 from typing import Annotated
 
@@ -12,7 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
-from axa_settings import Settings
+from axa_settings import Settings, load_settings
 from ingest.cli import open_store_or_exit
 from ingest.manifest import Manifest
 from ingest.pipeline import Ingestor
@@ -26,6 +28,7 @@ from serving.client import ChatModel
 from .admin import build_admin
 from .app import CorpusInfo, build_app
 from .feedback import FeedbackStore
+from .operator_login import OperatorLogin
 from .server import build_server
 
 app = typer.Typer(add_completion=False)
@@ -59,7 +62,7 @@ def chat(
     port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
 ) -> None:
     """Open the Korean chat UI (and /admin when AXA_ADMIN_PASSWORD is set)."""
-    settings = Settings()
+    settings = load_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, _interrupt)
     store = open_store_or_exit(settings)
@@ -89,6 +92,7 @@ def make_server(
 ) -> FastAPI:
     """The chat, the operator page (when a password is set) and /doc, from Settings and open
     parts (shared with the browser tests)."""
+    _private_web_temp(settings)
     manifest = ingestor.manifest
     chat_ui = build_app(
         make_assistant(settings, store, llm),
@@ -104,17 +108,34 @@ def make_server(
         documents=manifest.all,
         study=StudyGuide(store.index, llm),
         corpus_info=lambda: corpus_info_of(manifest),
+        max_chars=settings.max_question_chars,
+        max_turns=settings.max_turns,
     )  # fmt: skip
     chat_ui.queue(default_concurrency_limit=settings.ui_concurrency)
     admin = None
-    auth = None
+    login = None
     if settings.admin_password is not None:
-        auth = (settings.admin_user, settings.admin_password.get_secret_value())
+        login = OperatorLogin(
+            settings.admin_user, settings.admin_password.get_secret_value(),
+            session_hours=settings.admin_session_hours,
+            max_failures=settings.login_max_failures, lockout_s=settings.login_lockout_s,
+        )  # fmt: skip
         admin = build_admin(ingestor, settings.upload_dir,
-                            max_bytes=int(settings.max_file_mb * 2**20))  # fmt: skip
+                            max_bytes=int(settings.max_file_mb * 2**20),
+                            received_dir=settings.web_temp_dir)  # fmt: skip
         admin.queue(default_concurrency_limit=1)
-    return build_server(chat_ui, manifest.all, admin=admin, admin_auth=auth,
-                        max_file_mb=settings.max_file_mb)  # fmt: skip
+    return build_server(chat_ui, manifest.all, admin=admin, login=login,
+                        max_file_mb=settings.max_file_mb,
+                        max_body_kb=settings.max_request_kb)  # fmt: skip
+
+
+def _private_web_temp(settings: Settings) -> None:
+    """Gradio keeps uploads and cached files in GRADIO_TEMP_DIR (world-readable /tmp/gradio by
+    default, never emptied): ours is a private folder in the data folder, emptied at start."""
+    temp = settings.web_temp_dir
+    shutil.rmtree(temp, ignore_errors=True)
+    temp.mkdir(parents=True, mode=0o700)
+    os.environ["GRADIO_TEMP_DIR"] = str(temp.resolve())
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""One web server: the public chat at /, the operator page at /admin (login; only when a
-password is set), and /doc/<key> serving the original of an indexed document."""
+"""One web server: the public chat at /, the operator page at /admin (its own login; only when
+a password is set), and /doc/<key> serving the original of an indexed document, all behind
+`WebGuard`."""
 
 from __future__ import annotations
 
@@ -11,13 +12,24 @@ import gradio as gr
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 
+from ingest.documents import doc_key
 from ingest.manifest import ManifestRow
 
 from .app import CSS
-from .viewer import doc_key
+from .guard import WebGuard
+from .operator_login import ADMIN, OperatorLogin, add_login_routes
 
 # HTML is downloaded, never rendered on our origin (an uploaded page could carry scripts).
 _INLINE = {".pdf", ".txt", ".md"}
+
+
+def _mount(api: FastAPI, blocks: gr.Blocks, path: str, max_file_mb: float, **extra: object) -> None:
+    gr.mount_gradio_app(api, blocks, path=path, max_file_size=f"{max_file_mb:.0f}mb",
+                        footer_links=[], show_error=False, run_history=False,
+                        **extra)  # type: ignore[arg-type]  # fmt: skip
+    # Gradio checks that a file a client names was uploaded to it only in a launched app;
+    # mounted, it skips the check. Ours never need it skipped.
+    blocks.has_launched = True
 
 
 def build_server(
@@ -25,14 +37,15 @@ def build_server(
     documents: Callable[[], list[ManifestRow]],
     *,
     admin: gr.Blocks | None = None,
-    admin_auth: tuple[str, str] | None = None,
+    login: OperatorLogin | None = None,
     max_file_mb: float = 100.0,
+    max_body_kb: int = 256,
 ) -> FastAPI:
-    if admin is not None and admin_auth is None:
+    if admin is not None and login is None:
         raise ValueError("the operator page needs a password (AXA_ADMIN_PASSWORD)")
     api = FastAPI(title="AX-Assist", docs_url=None, redoc_url=None, openapi_url=None)
 
-    @api.get("/doc/{key}")
+    @api.api_route("/doc/{key}", methods=["GET", "HEAD"])
     def document(key: str) -> FileResponse:
         """Only files the manifest lists as indexed, by an opaque key: no path comes in."""
         for row in documents():
@@ -47,7 +60,6 @@ def build_server(
                 return FileResponse(
                     path, media_type=media, filename=row.file,
                     content_disposition_type="inline" if suffix in _INLINE else "attachment",
-                    headers={"X-Content-Type-Options": "nosniff"},
                 )  # fmt: skip
         raise HTTPException(404, "문서를 찾을 수 없습니다. 색인에서 빠졌거나 파일이 옮겨졌습니다.")
 
@@ -55,9 +67,13 @@ def build_server(
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    limit = f"{max_file_mb:.0f}mb"
-    if admin is not None:
-        gr.mount_gradio_app(api, admin, path="/admin", auth=admin_auth, max_file_size=limit,
-                            footer_links=[])  # fmt: skip
-    gr.mount_gradio_app(api, chat, path="", max_file_size=limit, footer_links=[], css=CSS)
+    if admin is not None and login is not None:
+        add_login_routes(api, login)
+        _mount(api, admin, ADMIN, max_file_mb)
+    _mount(api, chat, "", max_file_mb, css=CSS)
+    api.add_middleware(
+        WebGuard, login=login if admin is not None else None,  # type: ignore[arg-type]
+        max_body_bytes=max_body_kb * 1024,
+        max_upload_bytes=int(max_file_mb * 2**20) * 20 + 2**20,  # 20 files at the size limit
+    )  # fmt: skip
     return api

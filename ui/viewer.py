@@ -3,19 +3,14 @@ and a link that opens the original document at that page."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 from collections.abc import Callable, Mapping
 
+from ingest.documents import doc_key
 from rag.citations import claims_citing, supporting_sentences
 from rag.context import split_sentences
 
 Terms = Callable[[str], list[str]]
-
-
-def doc_key(doc_id: str) -> str:
-    """An opaque handle for a document in URLs: never a path the browser could edit."""
-    return hashlib.sha256(doc_id.encode()).hexdigest()[:20]
 
 
 def doc_href(doc_id: str, page: int, unit: str = "page") -> str:
