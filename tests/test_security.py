@@ -556,3 +556,7 @@ def test_doc_route_tricks_still_404(web: Web) -> None:
         assert r.status_code == 404 and "root:" not in r.text, key
     for route in ("/admin/config", "/admin/gradio_api/info", "/admin/gradio_api/upload"):
         assert http.get(route).status_code == 401, route
+    for route in ("/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                  "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd", "/static/..%2f..%2fpyproject.toml"):  # fmt: skip
+        r = http.get(route)
+        assert r.status_code >= 400 and "root:" not in r.text and "[project]" not in r.text, route
