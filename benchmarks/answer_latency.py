@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 from axa_settings import Settings
-from ingest import make_ingestor, open_store
-from rag import build_messages, make_assistant
+from axa_wiring import make_assistant, make_ingestor
+from rag import build_messages
 from rag.prompts import PromptPassage
+from search import open_store
 from serving import chat_model
 
 QUESTIONS = [

@@ -32,11 +32,8 @@ import pandas as pd
 from kiwipiepy import Kiwi
 
 from axa_settings import Settings
-from eval.suites import DEFAULT_SHARED
-from ingest.documents import Chunk
-from ingest.embedding import make_embedder
-from ingest.index import SearchFilter, VectorIndex
-from ingest.sparse import KiwiBM25
+from eval import DEFAULT_SHARED
+from search import Chunk, KiwiBM25, SearchFilter, VectorIndex, make_embedder
 
 REGIONS = ("대구", "울산", "부산", "광주", "경북")
 

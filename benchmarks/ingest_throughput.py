@@ -16,9 +16,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from axa_settings import Settings
-from ingest import make_ingestor, open_store
-from ingest.loaders import LoadError, load_file, supported_suffixes
+from axa_wiring import make_ingestor
+from ingest import LoadError, load_file, supported_suffixes
 from ingest.pipeline import expand_paths
+from search import open_store
 
 
 def main() -> None:

@@ -40,16 +40,11 @@ from kiwipiepy import Kiwi
 from llama_index.core.node_parser import SentenceSplitter
 
 from axa_settings import Settings
-from eval.corpus import page_documents
-from eval.metrics import evidence_rank
-from eval.qa import QAItem, load_qa
-from eval.suites import DEFAULT_SHARED
-from ingest.chunking import KoreanChunker
-from ingest.documents import Chunk, Document
-from ingest.embedding import make_embedder
-from ingest.index import Hit, VectorIndex
-from ingest.loaders import make_loaders, parse, read_file, sha256_bytes
-from ingest.sparse import KiwiBM25, SparseVec
+from eval import DEFAULT_SHARED, QAItem, evidence_rank, load_qa, page_documents
+from ingest import KoreanChunker, make_loaders
+from ingest.loaders import parse, read_file
+from ingest.loaders.base import sha256_bytes
+from search import Chunk, Document, Hit, KiwiBM25, SparseVec, VectorIndex, make_embedder
 
 HERE = Path(__file__).resolve().parent
 KS = (1, 5, 10)

@@ -20,10 +20,11 @@ from pathlib import Path
 from answer_latency import QUESTIONS, pct  # same folder: run as a script
 
 from axa_settings import Settings
-from ingest import make_ingestor, open_store
-from rag import build_messages, make_assistant
+from axa_wiring import make_assistant, make_ingestor
+from rag import build_messages
 from rag.context import budget_passages
 from rag.prompts import PromptPassage
+from search import open_store
 from serving import BUNDLED_MODELS, ChatModel, chat_model
 
 FLUSH = [{"role": "user", "content": "캐시 비우기용 무관한 문장입니다. 한 단어로 답하세요."}]

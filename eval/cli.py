@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from axa_settings import load_settings
-from ingest.index import IndexBusyError
+from search import IndexBusyError
 from serving import OpenAIChatModel, ServingError, chat_model
 
 from .compare import compare
@@ -154,7 +154,7 @@ def feedback_to_qa(
     db: Annotated[Path | None, typer.Option(help="Feedback SQLite (default: data dir).")] = None,
 ) -> None:
     """Turn the chat's 👎 answers into a QA file: fill in `reference`, then run it as a suite."""
-    from ui.feedback import FeedbackStore
+    from rag import FeedbackStore
 
     from .qa import QAItem, write_qa
 

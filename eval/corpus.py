@@ -7,8 +7,8 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from ingest.documents import Document, Page
-from ingest.pipeline import Ingestor, IngestReport, Outcome
+from ingest import Ingestor, IngestReport, Outcome
+from search import Document, Page
 
 
 def page_documents(parquet: Path) -> list[Document]:

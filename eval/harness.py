@@ -11,11 +11,10 @@ from datetime import datetime
 from pathlib import Path
 
 from axa_settings import Settings
-from ingest.embedding import Embedder
-from ingest.store import make_ingestor, open_store
-from rag.prompts import PROMPT_VERSION
-from rag.service import answer_settings, make_assistant
-from serving.client import ChatModel
+from axa_wiring import answer_settings, make_assistant, make_ingestor
+from rag import PROMPT_VERSION
+from search import Embedder, open_store
+from serving import ChatModel
 
 from .corpus import failures, index_corpus
 from .judge import Judge

@@ -10,8 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from rag.prompts import JUDGE_VERSION, build_judge_messages
-from serving.client import ChatModel
+from rag import JUDGE_VERSION, build_judge_messages
+from serving import ChatModel
 
 _JSON = re.compile(r"\{.*\}", re.S)
 

@@ -9,13 +9,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .facts import extract_facts, fact_recall
+from korean import ANSWER_SENTENCE_END, CITATION, extract_facts, fact_recall
+
 from .qa import Evidence, QAItem
 
 Terms = Callable[[str], list[str]]
-_CITED_SENTENCE = re.compile(r"[^.!?。\n]*?(?:\[\d{1,2}\][^.!?。\n\[]*)+[.!?。]?")
-_CITATION = re.compile(r"\[(\d{1,2})\]")
-_SENTENCES = re.compile(r"(?<=[.!?。])\s+|\n+")
 SUPPORT = 0.5  # share of a sentence's content morphemes a passage must hold to "support" it
 CORRECT = 0.5  # fact recall (or, without facts, morpheme recall) needed to count as correct
 
@@ -78,7 +76,7 @@ def correctness(item: QAItem, answer: str, refused: bool, terms: Terms) -> Corre
 
 def supported(sentence: str, passage: str, terms: Terms) -> bool:
     """Half the sentence's content morphemes are in the passage and every number is."""
-    sentence = _CITATION.sub("", sentence)
+    sentence = CITATION.sub("", sentence)
     want = set(terms(sentence))
     if not want:
         return True
@@ -93,8 +91,8 @@ def citation_precision(answer: str, passages: dict[int, str], terms: Terms) -> f
     """Of all (sentence, [n]) pairs, the share whose passage n supports the sentence.
     None when the answer cites nothing. Misses: support spread over two passages."""
     pairs: list[bool] = []
-    for sentence in _SENTENCES.split(answer):
-        for n in {int(m) for m in _CITATION.findall(sentence)}:
+    for sentence in ANSWER_SENTENCE_END.split(answer):
+        for n in {int(m) for m in CITATION.findall(sentence)}:
             pairs.append(n in passages and supported(sentence, passages[n], terms))
     return sum(pairs) / len(pairs) if pairs else None
 
@@ -103,7 +101,7 @@ def faithfulness(answer: str, passages: Sequence[str], terms: Terms) -> float | 
     """Share of answer sentences supported by the retrieved text taken together. Lexical:
     a negation or a swapped subject with the same words passes; use the judge for those."""
     joined = "\n".join(passages)
-    sentences = [s for s in _SENTENCES.split(answer) if terms(_CITATION.sub("", s))]
+    sentences = [s for s in ANSWER_SENTENCE_END.split(answer) if terms(CITATION.sub("", s))]
     if not sentences:
         return None
     return sum(supported(s, joined, terms) for s in sentences) / len(sentences)

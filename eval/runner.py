@@ -10,8 +10,8 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rag.answer import Assistant
-from serving.errors import ServingError
+from rag import Assistant
+from serving import ServingError
 
 from .judge import Judge
 from .metrics import (

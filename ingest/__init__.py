@@ -1,46 +1,38 @@
-"""Load, clean, chunk, embed and index documents into Qdrant; the operators' CLI."""
+"""The write side: load (one module per format), repair, clean, chunk, describe and index
+documents incrementally, with a manifest of what is indexed; the operators' CLI."""
 
 from .chunking import KoreanChunker
-from .documents import Chunk, Document, Page, doc_key
-from .embedding import (
-    E5Embedder,
-    Embedder,
-    SentenceTransformerEmbedder,
-    USEEmbedder,
-    make_embedder,
+from .loaders import (
+    LoadError,
+    format_list,
+    is_text_format,
+    load_file,
+    make_loaders,
+    serve_inline,
+    served_media_type,
+    sniff_ok,
+    supported_suffixes,
 )
-from .index import Hit, VectorIndex
-from .loaders import LoadError, load_file
 from .manifest import Manifest, ManifestRow
+from .ocr import TesseractOCR
 from .pipeline import FileResult, Ingestor, IngestReport, Outcome
-from .sparse import KiwiBM25, SparseVec
-from .store import Store, make_ingestor, open_index, open_store
 
 __all__ = [
-    "Chunk",
-    "Document",
-    "E5Embedder",
-    "Embedder",
     "FileResult",
-    "Hit",
     "IngestReport",
     "Ingestor",
-    "KiwiBM25",
     "KoreanChunker",
     "LoadError",
     "Manifest",
     "ManifestRow",
     "Outcome",
-    "Page",
-    "SentenceTransformerEmbedder",
-    "SparseVec",
-    "Store",
-    "USEEmbedder",
-    "VectorIndex",
-    "doc_key",
+    "TesseractOCR",
+    "format_list",
+    "is_text_format",
     "load_file",
-    "make_embedder",
-    "make_ingestor",
-    "open_index",
-    "open_store",
+    "make_loaders",
+    "serve_inline",
+    "served_media_type",
+    "sniff_ok",
+    "supported_suffixes",
 ]

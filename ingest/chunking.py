@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from kiwipiepy import Kiwi
 from llama_index.core.node_parser import SentenceSplitter
 
-from .documents import Chunk, Document
+from search import Chunk, Document
 
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
 

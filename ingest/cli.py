@@ -19,12 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from axa_settings import Settings, load_settings
+from axa_settings import load_settings
+from axa_wiring import make_ingestor, open_store_or_exit
 
-from .index import IndexBusyError
 from .manifest import Manifest
 from .pipeline import FileResult, IngestReport, Outcome
-from .store import Store, make_ingestor, open_store
 
 ingest_app = typer.Typer(add_completion=False, help=__doc__)
 admin_app = typer.Typer(add_completion=False, help=__doc__)
@@ -34,15 +33,6 @@ _STYLE = {Outcome.ADDED: "green", Outcome.UPDATED: "cyan", Outcome.SKIPPED: "dim
           Outcome.FAILED: "red", Outcome.REMOVED: "yellow"}  # fmt: skip
 _LABEL = {Outcome.ADDED: "추가", Outcome.UPDATED: "갱신", Outcome.SKIPPED: "변경 없음",
           Outcome.FAILED: "실패", Outcome.REMOVED: "삭제"}  # fmt: skip
-
-
-def open_store_or_exit(settings: Settings) -> Store:
-    """For every CLI: the index held by another process is a Korean message and exit 5."""
-    try:
-        return open_store(settings)
-    except IndexBusyError as exc:
-        err.print(f"[red]{exc.user_message}")
-        raise typer.Exit(5) from exc
 
 
 def _summary(report: IngestReport) -> Table:

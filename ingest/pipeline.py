@@ -15,10 +15,9 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from search import Document, Embedder, KiwiBM25, VectorIndex
+
 from .chunking import KoreanChunker
-from .documents import Document
-from .embedding import Embedder
-from .index import VectorIndex
 from .loaders import (
     Loader,
     LoadError,
@@ -30,7 +29,6 @@ from .loaders import (
 )
 from .manifest import Manifest, ManifestRow
 from .metadata import describe
-from .sparse import KiwiBM25
 
 log = logging.getLogger(__name__)
 

@@ -10,25 +10,32 @@ from .answer import (
     is_refusal,
     retrieval_answer,
 )
-from .prompts import PROMPT_VERSION, REFUSAL, build_messages
-from .retrieve import Retrieval, Retriever
-from .service import answer_settings, make_assistant, make_retriever
+from .citations import claims_citing, supporting_sentences
+from .feedback import FeedbackRow, FeedbackStore
+from .followup import FollowUpRewriter
+from .prompts import JUDGE_VERSION, PROMPT_VERSION, REFUSAL, build_judge_messages, build_messages
+from .study import QuizItem, StudyGuide, grade
 
 __all__ = [
+    "JUDGE_VERSION",
     "PROMPT_VERSION",
     "REFUSAL",
     "Answer",
     "AnswerSettings",
     "AnswerStream",
     "Assistant",
-    "Retrieval",
-    "Retriever",
+    "FeedbackRow",
+    "FeedbackStore",
+    "FollowUpRewriter",
+    "QuizItem",
     "Source",
-    "answer_settings",
+    "StudyGuide",
+    "build_judge_messages",
     "build_messages",
     "cited_sources",
+    "claims_citing",
+    "grade",
     "is_refusal",
-    "make_assistant",
-    "make_retriever",
     "retrieval_answer",
+    "supporting_sentences",
 ]

@@ -8,9 +8,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.documents import location_label
-from ingest.index import Hit, SearchFilter
-from serving.client import ChatModel
+from search import Hit, Retrieval, Retriever, SearchFilter, location_label
+from serving import ChatModel
 
 from .answerability import missing_regions
 from .citations import add_missing_citations, cited_refs, fix_citations
@@ -18,7 +17,6 @@ from .context import budget_passages
 from .followup import FollowUpRewriter
 from .injection import strip_instructions
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
-from .retrieve import Retrieval, Retriever
 
 _REFUSAL_CORE = "문서에서 찾을 수 없습니다"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ingest.metadata import REGIONS, regions_in
+from korean import REGIONS, regions_in
 
 __all__ = ["REGIONS", "missing_regions", "regions_in"]
 

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-_CITATION = re.compile(r"\[(\d{1,2})\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+from korean import ANSWER_SENTENCE_END, CITATION
+
 _TRAILING_PUNCT = re.compile(r"([.!?。]*)$")
 _NUMBER = re.compile(r"\d")
 
@@ -24,7 +24,7 @@ Terms = Callable[[str], list[str]]
 def cited_refs(answer: str, n_passages: int) -> list[int]:
     """Passage numbers cited in the answer, in order of first citation, valid ones only."""
     refs: list[int] = []
-    for m in _CITATION.finditer(answer):
+    for m in CITATION.finditer(answer):
         n = int(m.group(1))
         if 1 <= n <= n_passages and n not in refs:
             refs.append(n)
@@ -51,7 +51,7 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 def supports(sentence: str, passage: str, terms: Terms, share: float = 0.5) -> bool:
     """The passage holds at least `share` of the sentence's content morphemes, and every
     number the sentence states. Lexical: a negated sentence with the same words passes."""
-    sentence = _CITATION.sub("", sentence)
+    sentence = CITATION.sub("", sentence)
     want = set(terms(sentence))
     if not want:
         return True
@@ -70,10 +70,10 @@ def fix_citations(answer: str, passages: Sequence[str], terms: Terms) -> str:
     """
     out: list[str] = []
     pos = 0
-    for m in [*_SENTENCE_END.finditer(answer), None]:
+    for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
         end = m.start() if m else len(answer)
         sentence = answer[pos:end]
-        refs = [int(r) for r in _CITATION.findall(sentence)]
+        refs = [int(r) for r in CITATION.findall(sentence)]
         if refs and not any(1 <= n <= len(passages) and supports(sentence, passages[n - 1], terms)
                             for n in refs):  # fmt: skip
             best = best_passage(sentence, passages, terms)
@@ -85,7 +85,7 @@ def fix_citations(answer: str, passages: Sequence[str], terms: Terms) -> str:
                     keep, first = first, False
                     return f"[{best}]" if keep else ""
 
-                sentence = _CITATION.sub(repoint, sentence)
+                sentence = CITATION.sub(repoint, sentence)
                 sentence = re.sub(r"\s+([.!?。])", r"\1", sentence)
         out.append(sentence)
         if m:
@@ -100,10 +100,10 @@ def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) ->
         return answer
     out: list[str] = []
     pos = 0
-    for m in [*_SENTENCE_END.finditer(answer), None]:
+    for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
         end = m.start() if m else len(answer)
         sentence = answer[pos:end]
-        if sentence.strip() and not _CITATION.search(sentence):
+        if sentence.strip() and not CITATION.search(sentence):
             n = best_passage(sentence, passages, terms)
             if n is not None:
                 punct = _TRAILING_PUNCT.search(sentence)
@@ -119,9 +119,9 @@ def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) ->
 def claims_citing(answer: str, ref: int) -> list[str]:
     """The answer's sentences that cite [ref], markers removed (what the viewer highlights)."""
     out = []
-    for sentence in _SENTENCE_END.split(answer):
-        if ref in {int(r) for r in _CITATION.findall(sentence)}:
-            out.append(_CITATION.sub("", sentence).strip())
+    for sentence in ANSWER_SENTENCE_END.split(answer):
+        if ref in {int(r) for r in CITATION.findall(sentence)}:
+            out.append(CITATION.sub("", sentence).strip())
     return out
 
 

@@ -11,13 +11,12 @@ import typer
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from ingest.cli import open_store_or_exit
-from ingest.index import IndexMismatchError, SearchFilter
-from ingest.store import Store
+from axa_wiring import make_assistant, make_retriever, open_store_or_exit
+from ingest import format_list
+from search import IndexMismatchError, SearchFilter, Store
 from serving import ServingError, chat_model
 
 from .answer import Answer, retrieval_answer
-from .service import make_assistant, make_retriever
 
 app = typer.Typer(add_completion=False)
 Many = list[str] | None  # a repeatable filter option: values are alternatives
@@ -48,7 +47,7 @@ def ask(
     kind: Annotated[Many, typer.Option("--kind", help="공고 | 매뉴얼 | 보고서 | 기타")] = None,
     region: Annotated[Many, typer.Option("--region", help="대구, 울산, ... (repeatable)")] = None,
     org: Annotated[Many, typer.Option("--org", help="Issuing organisation (repeatable)")] = None,
-    file_type: Annotated[Many, typer.Option("--type", help="pdf, hwp, hwpx, docx, html")] = None,
+    file_type: Annotated[Many, typer.Option("--type", help=format_list())] = None,
     since: Annotated[str, typer.Option("--since", help="Dated on/after YYYY-MM-DD")] = "",
     until: Annotated[str, typer.Option("--until", help="Dated on/before YYYY-MM-DD")] = "",
 ) -> None:

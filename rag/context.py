@@ -10,26 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+")  # not after a list number "1."
-_LINE_START = re.compile(r"^\s*(\||[-*•○□■▪※◦·]|\d+[.)]|[가-하][.)]|#)")
+from korean import split_sentences
+
 _NUMBER = re.compile(r"\d")
 
 Terms = Callable[[str], list[str]]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences, with PDF hard line-wraps rejoined; table rows and list items stay whole."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        joinable = lines and not _LINE_START.match(line) and not lines[-1].startswith("|")
-        if joinable and not re.search(r"[.!?。:]$", lines[-1]):
-            lines[-1] = f"{lines[-1]} {line}"
-        else:
-            lines.append(line)
-    return [s for line in lines for s in _SENTENCE_END.split(line) if s.strip()]
 
 
 def trim_passage(question: str, text: str, budget: int, terms: Terms) -> str:

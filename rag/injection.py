@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from korean import SENTENCE_WITH_END
+
 OMITTED = "(문서 속 지시문 생략)"
 
 _PATTERNS = [
@@ -24,7 +26,6 @@ _PATTERNS = [
     r"\byou are now\b",
 ]
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?。\n]*(?:[.!?。]+|\n|$)")
 
 
 def strip_instructions(text: str) -> str:
@@ -32,7 +33,7 @@ def strip_instructions(text: str) -> str:
     if not _INJECTION.search(text):
         return text
     out = []
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE_WITH_END.finditer(text):
         sentence = m.group(0)
         if _INJECTION.search(sentence):
             out.append(OMITTED + ("\n" if sentence.endswith("\n") else ""))

@@ -12,27 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eval.facts import fact_recall
-from ingest.index import Hit, VectorIndex
-from serving.client import ChatModel
+from korean import FACT_SPANS, fact_recall, split_sentences
+from search import Hit, VectorIndex
+from serving import ChatModel
 
-from .context import split_sentences
 from .prompts import build_study_messages
 
-# The answer span, most specific first: a date, an amount of money, a percentage, a count.
-_FACTS = [
-    re.compile(
-        r"\d{4}\s*[.년]\s*\d{1,2}\s*[.월]\s*\d{1,2}\s*일?|\d{1,2}\s*월\s*\d{1,2}\s*일"
-        r"|\d{4}\s*년\s*\d{1,2}\s*월"
-    ),
-    re.compile(
-        r"(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+(?:\d[\d,]*\s*)?원"
-        r"|\d[\d,]*\s*원"
-    ),
-    re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|퍼센트)"),
-    # counts and durations; a bare year ("2025년") makes a poor question
-    re.compile(r"\d[\d,]*\s*(?:개사|개소|개월|개|명|건|곳|시간|회|대|종)|(?<!\d)\d{1,2}\s*년"),
-]
 _HANGUL = re.compile(r"[가-힣]")
 BLANK = "(    )"
 _ASKS = re.compile(r"얼마|몇|언제|어디|무엇|무슨|누구|어느|어떤|\?$")
@@ -57,7 +42,7 @@ class Grade:
 
 
 def fact_span(sentence: str) -> str:
-    for pattern in _FACTS:
+    for pattern in FACT_SPANS:
         if m := pattern.search(sentence):
             return m.group(0).strip()
     return ""

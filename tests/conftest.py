@@ -9,8 +9,9 @@ import pytest
 from kiwipiepy import Kiwi
 
 from axa_settings import Settings
-from ingest import Outcome, make_ingestor, open_store
-from rag import Retriever
+from axa_wiring import make_ingestor
+from ingest import Outcome
+from search import Retriever, open_store
 from serving import BUNDLED_MODELS, EmbeddedLlamaServer, OpenAIChatModel, is_provisioned
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +88,8 @@ def indexed(llm_settings: Settings) -> Settings:
 @pytest.fixture(scope="session")
 def sample_retriever(kiwi: Kiwi, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     """The sample corpus in the in-memory engine with the toy embedder: fast, deterministic."""
-    from ingest import KiwiBM25, KoreanChunker, Manifest, VectorIndex
-    from ingest.pipeline import Ingestor
-    from rag import Retriever
+    from ingest import Ingestor, KoreanChunker, Manifest
+    from search import KiwiBM25, Retriever, VectorIndex
     from tests.fakes import ToyEmbedder
 
     index = VectorIndex.open("sample")

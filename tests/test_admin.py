@@ -8,11 +8,11 @@ import gradio as gr
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.manifest import Manifest
+from ingest import Manifest
+from search import doc_key
 from ui.admin import UploadRejected, check_upload, documents_table, safe_name, store_uploads
 from ui.operator_login import OperatorLogin
 from ui.server import build_server
-from ui.viewer import doc_key
 
 SUFFIXES = {".pdf", ".hwp", ".hwpx", ".docx", ".md", ".txt", ".html"}
 

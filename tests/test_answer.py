@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.index import VectorIndex
-from ingest.sparse import KiwiBM25
-from rag import REFUSAL, AnswerSettings, Assistant, Retriever
+from rag import REFUSAL, AnswerSettings, Assistant
+from search import KiwiBM25, Retriever, VectorIndex
 from serving import LLMUnavailableError
 from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
 
@@ -69,8 +68,7 @@ def test_irrelevant_question_is_refused_without_calling_the_llm(retriever: Retri
     [(0.5, 0.0, True), (0.1, 0.6, True), (0.1, 0.2, False), (0.35, 0.5, True)],
 )
 def test_relevance_gate(dense: float, coverage: float, relevant: bool) -> None:
-    from ingest.index import Hit
-    from rag import Retrieval
+    from search import Hit, Retrieval
 
     hit = Hit("1", 1.0, "f", 1, "", "t", "d")
     assert Retrieval("q", [hit], dense, coverage).relevant(0.35, 0.5) is relevant

@@ -10,10 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from kiwipiepy import Kiwi
 
-from ingest.index import IndexMismatchError, VectorIndex
-from ingest.sparse import KiwiBM25
-from rag import AnswerSettings, Assistant, Retriever
+from rag import AnswerSettings, Assistant
 from rag.api import CompletionService, build_api
+from search import IndexMismatchError, KiwiBM25, Retriever, VectorIndex
 from serving import LLMUnavailableError
 from tests.fakes import FailingLLM, ScriptedLLM, ToyEmbedder
 

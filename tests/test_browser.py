@@ -19,11 +19,12 @@ import uvicorn
 from pydantic import SecretStr
 
 from axa_settings import Settings
-from ingest import make_ingestor, open_store
+from axa_wiring import make_ingestor
+from rag import FeedbackStore
+from search import open_store
 from serving import OpenAIChatModel
 from tests.conftest import ROOT, SAMPLE_CORPUS, free_port
 from ui.cli import make_server
-from ui.feedback import FeedbackStore
 
 pytestmark = pytest.mark.llm
 playwright = pytest.importorskip("playwright.sync_api")

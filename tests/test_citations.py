@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ingest.index import Hit
-from rag.answer import cited_sources, is_refusal
+from rag import cited_sources, is_refusal
 from rag.citations import add_missing_citations, best_passage, cited_refs
+from search import Hit
 
 
 def words(text: str) -> list[str]:
@@ -41,8 +41,8 @@ def test_is_refusal_spacing_insensitive() -> None:
 
 
 def test_wrong_citation_is_repointed(kiwi) -> None:
-    from ingest.sparse import KiwiBM25
     from rag.citations import fix_citations
+    from search import KiwiBM25
 
     terms = KiwiBM25(kiwi).terms
     passages = [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from ingest.store import open_index
+from search import open_index
 from serving import EmbeddedLlamaServer
 
 pytestmark = pytest.mark.llm

@@ -12,11 +12,8 @@ import numpy as np
 import pytest
 from kiwipiepy import Kiwi
 
-from ingest import KiwiBM25, KoreanChunker, Manifest
-from ingest.documents import Chunk
-from ingest.index import IndexBusyError, SearchFilter, VectorIndex
-from ingest.pipeline import Ingestor
-from ingest.sparse import SparseVec
+from ingest import Ingestor, KoreanChunker, Manifest
+from search import Chunk, IndexBusyError, KiwiBM25, SearchFilter, SparseVec, VectorIndex
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import ToyEmbedder
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from rag.context import budget_passages, split_sentences, trim_passage
+from korean import split_sentences
+from rag.context import budget_passages, trim_passage
 
 
 def words(text: str) -> list[str]:

@@ -6,11 +6,16 @@ import numpy as np
 import pytest
 
 from axa_settings import Settings
-from ingest.embedding import E5Embedder, USEEmbedder, make_embedder
-from ingest.index import IndexMismatchError, VectorIndex
-from ingest.sparse import KiwiBM25
-from rag.retrieve import Retriever
-from rag.service import answer_settings
+from axa_wiring import answer_settings
+from search import (
+    E5Embedder,
+    IndexMismatchError,
+    KiwiBM25,
+    Retriever,
+    USEEmbedder,
+    VectorIndex,
+    make_embedder,
+)
 from tests.fakes import ToyEmbedder
 
 

@@ -11,14 +11,24 @@ import pytest
 from typer.testing import CliRunner
 
 from axa_settings import Settings
+from eval import (
+    Evidence,
+    QAFormatError,
+    QAItem,
+    check_gate,
+    citation_precision,
+    compare,
+    correctness,
+    faithfulness,
+    load_qa,
+    read_results,
+    run_eval,
+    summarize,
+    write_qa,
+)
 from eval.cli import app as eval_app
-from eval.compare import compare
-from eval.facts import Fact, extract_facts, fact_recall
-from eval.harness import run_eval
-from eval.metrics import citation_precision, correctness, faithfulness, summarize
-from eval.qa import Evidence, QAFormatError, QAItem, load_qa, write_qa
-from eval.runner import check_gate, read_results
-from ingest.sparse import KiwiBM25
+from korean import Fact, extract_facts, fact_recall
+from search import KiwiBM25
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import ScriptedLLM, ToyEmbedder
 

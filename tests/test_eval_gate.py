@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from eval.harness import run_eval
-from eval.suites import suites
-from ingest import make_ingestor, open_store
-from rag import make_assistant
+from axa_wiring import make_assistant, make_ingestor
+from eval import run_eval, suites
+from search import open_store
 from serving import OpenAIChatModel
 
 pytestmark = pytest.mark.llm

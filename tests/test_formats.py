@@ -15,12 +15,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from ingest.chunking import KoreanChunker, split_table
-from ingest.index import VectorIndex
-from ingest.loaders import load_file, make_loaders
-from ingest.manifest import Manifest
-from ingest.pipeline import Ingestor, Outcome
-from ingest.sparse import KiwiBM25
+from ingest import Ingestor, KoreanChunker, Manifest, Outcome, load_file, make_loaders
+from ingest.chunking import split_table
+from search import KiwiBM25, VectorIndex
 from tests.conftest import SAMPLE_CORPUS, SHARED
 from tests.fakes import ToyEmbedder
 
@@ -114,7 +111,7 @@ def test_table_split_repeats_header_and_keeps_rows() -> None:
 
 
 def test_chunker_never_splits_a_table_row(kiwi) -> None:
-    from ingest.documents import Document, Page
+    from search import Document, Page
 
     rows = "\n".join(
         f"| {i}. 세부 항목 설명입니다 | 지원금 {i}억 원. 비고 없음 |" for i in range(30)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from ingest.loaders import LoadError, load_file
+from ingest import LoadError, load_file
 from tests.conftest import SAMPLE_CORPUS
 
 DAEGU = SAMPLE_CORPUS / "대구_AI대전환_사업_개요.pdf"

@@ -9,11 +9,9 @@ import numpy as np
 import pytest
 
 from ingest import Manifest
-from ingest.documents import Chunk, Document, Page
-from ingest.index import SearchFilter, VectorIndex
-from ingest.metadata import describe, first_date, kind_of, regions_in
-from ingest.sparse import SparseVec
-from rag import Retriever
+from ingest.metadata import describe, first_date, kind_of
+from korean import regions_in
+from search import Chunk, Document, Page, Retriever, SearchFilter, SparseVec, VectorIndex
 
 
 def doc(name: str, title: str, *pages: str) -> Document:

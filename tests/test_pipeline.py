@@ -5,11 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import KoreanChunker
-from ingest.index import VectorIndex
-from ingest.manifest import Manifest
-from ingest.pipeline import Ingestor, Outcome
-from ingest.sparse import KiwiBM25
+from ingest import Ingestor, KoreanChunker, Manifest, Outcome
+from search import KiwiBM25, VectorIndex
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import ToyEmbedder
 

@@ -24,10 +24,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from axa_settings import Settings
-from ingest import make_ingestor, open_store
-from ingest.documents import doc_key
-from rag import Answer, AnswerSettings, Assistant, Retriever, Source
+from axa_wiring import make_ingestor
+from rag import Answer, AnswerSettings, Assistant, FeedbackStore, Source
 from rag.api import CompletionService, build_api
+from search import Retriever, doc_key, open_store
 from tests.conftest import ROOT, SAMPLE_CORPUS
 from tests.fakes import ScriptedLLM, ToyEmbedder
 from tests.web_probe import (
@@ -38,11 +38,10 @@ from tests.web_probe import (
     run_event,
     serve,
 )
+from ui import format_sources
 from ui.admin import Stored, settle_uploads, shown_name, store_uploads
-from ui.app import format_sources
 from ui.cli import make_server
 from ui.escape import md_answer, md_text
-from ui.feedback import FeedbackStore
 from ui.operator_login import COOKIE, LoginLimiter, OperatorLogin, OperatorSessions
 from ui.server import build_server
 

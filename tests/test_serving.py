@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from serving import (
+    BUNDLED_MODELS,
+    BundledModel,
     EmbeddedLlamaServer,
     LLMUnavailableError,
     ModelVerificationError,
@@ -17,7 +19,6 @@ from serving import (
     is_provisioned,
     vllm_command,
 )
-from serving.models import BUNDLED_MODELS, BundledModel
 from tests.conftest import free_port
 
 CHUNKS = [b"GGUF" + b"a" * 96, b"b" * 100, b"c" * 37]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from ingest import IngestReport, Outcome, Store, make_ingestor, open_store
-from ingest.ocr import TesseractOCR
-from rag import Retriever, make_retriever
+from axa_wiring import make_ingestor, make_retriever
+from ingest import IngestReport, Outcome, TesseractOCR
+from search import Retriever, Store, open_store
 from tests.conftest import SHARED
 
 pytestmark = [

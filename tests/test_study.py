@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.index import Hit
-from rag.study import BLANK, QuizItem, fact_span, grade, make_quiz, seed_sentences
+from rag import QuizItem, grade
+from rag.study import BLANK, fact_span, make_quiz, seed_sentences
+from search import Hit
 from tests.fakes import ScriptedLLM
 
 PAGE1 = ("대구시 AI 대전환 사업의 총 예산은 236억 원이며, 이 가운데 국비는 140억 원이다.\n"

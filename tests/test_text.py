@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.chunking import KoreanChunker
+from ingest import KoreanChunker
 from ingest.clean import clean_text
-from ingest.documents import Document, Page
-from ingest.sparse import KiwiBM25, term_id
+from search import Document, KiwiBM25, Page, term_id
 
 
 def test_clean_replaces_bel_and_normalises() -> None:

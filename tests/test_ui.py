@@ -6,7 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag import AnswerSettings, Assistant, Retriever
+from rag import AnswerSettings, Assistant
+from search import Retriever
 from serving import LLMUnavailableError
 from tests.conftest import free_port
 from tests.fakes import FailingLLM, ScriptedLLM
@@ -71,8 +72,8 @@ def test_feedback_is_stored_with_the_answer_and_exported_for_review(
 
     from eval.cli import app as eval_app
     from eval.qa import load_qa
+    from rag import FeedbackStore
     from ui.app import answer_record, record_feedback
-    from ui.feedback import FeedbackStore
 
     got: list = []
     states = list(respond(make(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1].")), Q, [],
@@ -105,7 +106,7 @@ def test_feedback_is_stored_with_the_answer_and_exported_for_review(
 
 
 def test_viewer_highlights_the_sentence_the_answer_cites(kiwi) -> None:
-    from ingest.sparse import KiwiBM25
+    from search import KiwiBM25
     from ui.viewer import doc_href, doc_key, render_source
 
     terms = KiwiBM25(kiwi).terms
@@ -123,7 +124,7 @@ def test_viewer_highlights_the_sentence_the_answer_cites(kiwi) -> None:
 def test_viewer_marks_the_answers_sentence_not_the_title_that_repeats_its_words(kiwi) -> None:
     """Seen in the chat: the title sentence shares more words with the answer (the program's
     name) than the one naming the answer; words every sentence repeats must weigh less."""
-    from ingest.sparse import KiwiBM25
+    from search import KiwiBM25
     from ui.viewer import render_source
 
     text = ("울산광역시 지역 주도형 AI 대전환 사업(AI-on 울산) 개요 예시 자료입니다.\n"

@@ -18,22 +18,21 @@ from pathlib import Path
 
 import gradio as gr
 
-from ingest.documents import doc_key
-from ingest.loaders import supported_suffixes
-from ingest.manifest import ManifestRow
-from ingest.pipeline import FileResult, Ingestor, Outcome
+from ingest import (
+    FileResult,
+    Ingestor,
+    ManifestRow,
+    Outcome,
+    is_text_format,
+    sniff_ok,
+    supported_suffixes,
+)
+from search import doc_key
 
 from .escape import md_text, plain
 
 log = logging.getLogger(__name__)
 
-# First bytes each format must start with; text formats must decode and hold no NUL byte.
-_MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".hwp": (b"\xd0\xcf\x11\xe0",),  # OLE compound file
-    ".hwpx": (b"PK\x03\x04",),
-    ".docx": (b"PK\x03\x04",),
-}
 MAX_FILES = 20  # per upload (the web guard sizes the request for this many)
 _UNSAFE = re.compile(r"[^\w가-힣 .()\[\]+\-]")
 STATUS = {"indexed": "색인됨", "failed": "실패"}
@@ -89,11 +88,10 @@ def check_upload(
         )
     with path.open("rb") as f:
         head = f.read(4096)
-    if suffix in _MAGIC:
-        if not head.startswith(_MAGIC[suffix]):
-            raise UploadRejected(f"{name}: 확장자는 {suffix}이지만 내용이 그 형식이 아닙니다")
-    elif b"\x00" in head:
-        raise UploadRejected(f"{name}: 텍스트 파일이 아닙니다")
+    if not sniff_ok(suffix, head):
+        if is_text_format(suffix):
+            raise UploadRejected(f"{name}: 텍스트 파일이 아닙니다")
+        raise UploadRejected(f"{name}: 확장자는 {suffix}이지만 내용이 그 형식이 아닙니다")
     return clean
 
 

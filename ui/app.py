@@ -9,15 +9,12 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ingest.documents import doc_key
-from ingest.index import IndexMismatchError, SearchFilter
-from ingest.manifest import ManifestRow
-from rag import Answer, Assistant
-from rag.study import QuizItem, StudyGuide, grade
+from ingest import ManifestRow
+from rag import Answer, Assistant, FeedbackStore, QuizItem, StudyGuide, grade
+from search import IndexMismatchError, SearchFilter, doc_key
 from serving import ServingError
 
 from .escape import md_answer, md_text
-from .feedback import FeedbackStore
 from .viewer import EMPTY, doc_href, render_source, source_label
 
 log = logging.getLogger(__name__)

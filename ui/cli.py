@@ -15,19 +15,14 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from ingest.cli import open_store_or_exit
-from ingest.manifest import Manifest
-from ingest.pipeline import Ingestor
-from ingest.store import Store, make_ingestor
-from rag import make_assistant
-from rag.service import answer_settings
-from rag.study import StudyGuide
-from serving import ServingError, chat_model
-from serving.client import ChatModel
+from axa_wiring import answer_settings, make_assistant, make_ingestor, open_store_or_exit
+from ingest import Ingestor, Manifest
+from rag import FeedbackStore, StudyGuide
+from search import Store
+from serving import ChatModel, ServingError, chat_model
 
 from .admin import build_admin
 from .app import CorpusInfo, build_app
-from .feedback import FeedbackStore
 from .operator_login import OperatorLogin
 from .server import build_server
 

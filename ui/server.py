@@ -4,7 +4,6 @@ a password is set), and /doc/<key> serving the original of an indexed document, 
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,15 +11,12 @@ import gradio as gr
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 
-from ingest.documents import doc_key
-from ingest.manifest import ManifestRow
+from ingest import ManifestRow, serve_inline, served_media_type
+from search import doc_key
 
 from .app import CSS
 from .guard import WebGuard
 from .operator_login import ADMIN, OperatorLogin, add_login_routes
-
-# HTML is downloaded, never rendered on our origin (an uploaded page could carry scripts).
-_INLINE = {".pdf", ".txt", ".md"}
 
 
 def _mount(api: FastAPI, blocks: gr.Blocks, path: str, max_file_mb: float, **extra: object) -> None:
@@ -53,13 +49,11 @@ def build_server(
                 path = Path(row.doc_id)
                 if not path.is_file():
                     break
-                suffix = path.suffix.lower()
-                media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                if suffix in (".md", ".txt"):
-                    media = "text/plain; charset=utf-8"
                 return FileResponse(
-                    path, media_type=media, filename=row.file,
-                    content_disposition_type="inline" if suffix in _INLINE else "attachment",
+                    path, media_type=served_media_type(path), filename=row.file,
+                    content_disposition_type=(
+                        "inline" if serve_inline(path.suffix) else "attachment"
+                    ),
                 )  # fmt: skip
         raise HTTPException(404, "문서를 찾을 수 없습니다. 색인에서 빠졌거나 파일이 옮겨졌습니다.")
 

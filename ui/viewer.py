@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 
-from ingest.documents import doc_key
-from rag.citations import claims_citing, supporting_sentences
-from rag.context import split_sentences
+from korean import split_sentences
+from rag import claims_citing, supporting_sentences
+from search import doc_key
 
 Terms = Callable[[str], list[str]]
 

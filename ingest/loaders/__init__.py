@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from ..documents import Document
+from search import Document
+
 from ..ocr import PageOCR
 from .base import Loader, LoadError, sha256_bytes
 from .html import HtmlLoader
@@ -19,6 +21,37 @@ def make_loaders(ocr: PageOCR | None = None) -> tuple[Loader, ...]:
 
 def supported_suffixes(loaders: tuple[Loader, ...] | None = None) -> set[str]:
     return {s for loader in loaders or make_loaders() for s in loader.suffixes}
+
+
+def sniff_ok(suffix: str, head: bytes, loaders: tuple[Loader, ...] | None = None) -> bool:
+    """Do a file's first bytes fit the format its suffix claims?"""
+    loader = loader_for(Path("x" + suffix), loaders)
+    prefixes = loader.magic.get(suffix.lower())
+    if prefixes:
+        return head.startswith(prefixes)
+    return b"\x00" not in head
+
+
+def is_text_format(suffix: str, loaders: tuple[Loader, ...] | None = None) -> bool:
+    return not loader_for(Path("x" + suffix), loaders).magic.get(suffix.lower())
+
+
+def serve_inline(suffix: str, loaders: tuple[Loader, ...] | None = None) -> bool:
+    """May the browser show the original on our origin (PDF, text), or must it download?"""
+    suffix = suffix.lower()
+    return any(suffix in loader.inline for loader in loaders or make_loaders())
+
+
+def served_media_type(path: Path) -> str:
+    """The type /doc serves a file as: text formats as plain text, never HTML."""
+    if path.suffix.lower() in TextLoader.suffixes:
+        return "text/plain; charset=utf-8"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def format_list(loaders: tuple[Loader, ...] | None = None) -> str:
+    """For help texts: 'docx, htm, html, hwp, ...'."""
+    return ", ".join(sorted(s.lstrip(".") for s in supported_suffixes(loaders)))
 
 
 def loader_for(path: Path, loaders: tuple[Loader, ...] | None = None) -> Loader:
@@ -64,11 +97,16 @@ __all__ = [
     "LoadError",
     "Loader",
     "decode_korean",
+    "format_list",
+    "is_text_format",
     "load_file",
     "loader_for",
     "make_loaders",
     "parse",
     "read_file",
+    "serve_inline",
+    "served_media_type",
     "sha256_bytes",
+    "sniff_ok",
     "supported_suffixes",
 ]

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Protocol
 
-from ..documents import Document
+from search import Document
 
 
 class LoadError(Exception):
@@ -18,8 +18,13 @@ class LoadError(Exception):
 
 
 class Loader(Protocol):
+    """A format's whole knowledge: its suffixes, the first bytes each must start with (none:
+    a text format, which must hold no NUL byte), which ones the browser may show inline."""
+
     name: str
     suffixes: tuple[str, ...]
+    magic: dict[str, tuple[bytes, ...]]
+    inline: frozenset[str]
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document: ...
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
-from ..documents import Document
+from search import Document
+
 from .base import LoadError
 from .text import decode_korean
 from .units import split_units
@@ -13,6 +15,8 @@ from .units import split_units
 class HtmlLoader:
     name = "html"
     suffixes = (".html", ".htm")
+    magic: ClassVar[dict[str, tuple[bytes, ...]]] = {}  # text: any bytes but NUL
+    inline: frozenset[str] = frozenset()  # never rendered on our origin (it could run script)
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         import trafilatura

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import ClassVar
 
-from ..documents import Document, Page
+from search import Document, Page
+
 from .base import LoadError
 from .units import split_units
 
@@ -26,6 +28,10 @@ _LOCKED = ("암호", "password", "drm", "encrypt", "배포용")
 class OfficeLoader:
     name = "office"
     suffixes = (".hwp", ".hwpx", ".docx")
+    magic: ClassVar[dict[str, tuple[bytes, ...]]] = {
+             ".hwp": (b"\xd0\xcf\x11\xe0",), ".hwpx": (b"PK\x03\x04",),  # OLE; zip
+             ".docx": (b"PK\x03\x04",)}  # fmt: skip
+    inline: frozenset[str] = frozenset()  # browsers cannot show them: a download
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         from dochan import Dochan

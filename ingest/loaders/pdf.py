@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
+from typing import ClassVar
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
+from search import Document, Page
+
 from ..clean import clean_text
-from ..documents import Document, Page
 from ..ocr import PageOCR
 from .base import LoadError
 
@@ -23,6 +25,8 @@ _MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as 
 class PdfLoader:
     name = "pdf"
     suffixes = (".pdf",)
+    magic: ClassVar[dict[str, tuple[bytes, ...]]] = {".pdf": (b"%PDF",)}
+    inline = frozenset({".pdf"})  # viewers honour #page=N
 
     def __init__(self, ocr: PageOCR | None = None) -> None:
         self.ocr = ocr

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
+
+from search import Document, Page
 
 from ..clean import clean_text
-from ..documents import Document, Page
 from .base import LoadError
 from .units import split_units
 
@@ -32,6 +34,8 @@ def _markdown_title(text: str) -> str:
 class TextLoader:
     name = "text"
     suffixes = (".md", ".markdown", ".txt")
+    magic: ClassVar[dict[str, tuple[bytes, ...]]] = {}  # text: any bytes but NUL
+    inline = frozenset(suffixes)  # served as text/plain, never as HTML
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         text = clean_text(decode_korean(data))

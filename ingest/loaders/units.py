@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
+from search import Page
+
 from ..clean import clean_text
-from ..documents import Page
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 _MIN_UNIT_CHARS = 200  # tiny units (a lone title) are merged into the next one

@@ -11,10 +11,9 @@ import uvicorn
 from rich.console import Console
 
 from axa_settings import load_settings
-from ingest.cli import open_store_or_exit
+from axa_wiring import make_assistant, open_store_or_exit
 from serving import ServingError, chat_model
 
-from ..service import make_assistant
 from .router import build_api
 from .service import CompletionService
 

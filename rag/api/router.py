@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.index import IndexMismatchError
+from search import IndexMismatchError
 from serving import ServingError
 
 from .limits import BodyLimit

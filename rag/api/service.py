@@ -7,8 +7,7 @@ import time
 import uuid
 from collections.abc import Iterator
 
-from ingest.documents import doc_key
-from ingest.index import SearchFilter
+from search import SearchFilter, doc_key
 
 from ..answer import Answer, Assistant
 from .protocol import (

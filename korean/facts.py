@@ -97,3 +97,19 @@ def fact_recall(reference: str, answer: str) -> tuple[float | None, list[str]]:
     missing = [f.value for f in sorted(ref, key=lambda f: f.value)
                if not any(_same(f, g) for g in got)]  # fmt: skip
     return 1 - len(missing) / len(ref), missing
+
+
+# The answer span, most specific first: a date, an amount of money, a percentage, a count.
+FACT_SPANS = [
+    re.compile(
+        r"\d{4}\s*[.년]\s*\d{1,2}\s*[.월]\s*\d{1,2}\s*일?|\d{1,2}\s*월\s*\d{1,2}\s*일"
+        r"|\d{4}\s*년\s*\d{1,2}\s*월"
+    ),
+    re.compile(
+        r"(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+(?:\d[\d,]*\s*)?원"
+        r"|\d[\d,]*\s*원"
+    ),
+    re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|퍼센트)"),
+    # counts and durations; a bare year ("2025년") makes a poor question
+    re.compile(r"\d[\d,]*\s*(?:개사|개소|개월|개|명|건|곳|시간|회|대|종)|(?<!\d)\d{1,2}\s*년"),
+]

@@ -1,4 +1,4 @@
-"""Build the ingest/retrieval components from Settings: the edge where config becomes objects."""
+"""Open the search side from Settings: one Kiwi, one embedder, one open index."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ from kiwipiepy import Kiwi
 
 from axa_settings import Settings
 
-from .chunking import KoreanChunker
 from .embedding import Embedder, make_embedder
 from .index import VectorIndex
-from .loaders import make_loaders
-from .manifest import Manifest
-from .ocr import TesseractOCR
-from .pipeline import Ingestor
 from .sparse import KiwiBM25
 
 
@@ -48,22 +43,4 @@ def open_store(settings: Settings, *, embedder: Embedder | None = None) -> Store
         embedder=embedder or make_embedder(settings.embedder, threads=settings.llm_threads),
         sparse=KiwiBM25(kiwi),
         index=open_index(settings),
-    )
-
-
-def make_ingestor(settings: Settings, store: Store) -> Ingestor:
-    return Ingestor(
-        store.index,
-        Manifest(settings.manifest_path),
-        store.embedder,
-        store.sparse,
-        KoreanChunker(
-            store.kiwi, chunk_chars=settings.chunk_chars, overlap_chars=settings.chunk_overlap_chars
-        ),
-        max_bytes=int(settings.max_file_mb * 2**20),
-        embed_batch=settings.embed_batch,
-        loaders=make_loaders(
-            TesseractOCR.if_available(settings.ocr_lang) if settings.ocr else None
-        ),
-        workers=settings.ingest_workers,
     )

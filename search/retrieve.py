@@ -1,12 +1,14 @@
-"""Hybrid retrieval (dense + Kiwi BM25, score-aware fusion) and the signal for refusing early."""
+"""The retrieval policy: hybrid retrieval (dense + Kiwi BM25, score-aware fusion), an optional
+rerank step, and the signal for refusing early. A reranker or another fusion goes here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.embedding import Embedder
-from ingest.index import Hit, IndexMismatchError, SearchFilter, VectorIndex
-from ingest.sparse import KiwiBM25
+from .embedding import Embedder
+from .index import Hit, IndexMismatchError, SearchFilter, VectorIndex
+from .sparse import KiwiBM25
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class Retrieval:
         return self.dense_top >= min_dense or self.term_coverage >= min_coverage
 
 
+# (question, fused candidates best first) -> the same hits reordered (or fewer).
+Reranker = Callable[[str, list[Hit]], list[Hit]]
+
+
 class Retriever:
     def __init__(
         self,
@@ -35,6 +41,8 @@ class Retriever:
         weights: tuple[float, float] | None = None,
         fusion: str = "convex",
         dense_alpha: float = 0.5,
+        rerank: Reranker | None = None,
+        rerank_depth: int = 10,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -43,6 +51,8 @@ class Retriever:
         self.weights = weights  # (dense, sparse) for RRF; None: equal
         self.fusion = fusion  # "convex" (scores, the default) or "rrf" (ranks, in Qdrant)
         self.dense_alpha = dense_alpha
+        self.rerank = rerank
+        self.rerank_depth = rerank_depth  # candidates the reranker sees
         self._dim_checked = False
 
     def retrieve(self, question: str, k: int, where: SearchFilter | None = None) -> Retrieval:
@@ -60,15 +70,18 @@ class Retriever:
             self._dim_checked = True
         qvec = self.embedder.embed_query(question)
         qsparse = self.sparse.encode_query(question)
-        prefetch = max(k, self.prefetch_k)
+        n = max(k, self.rerank_depth) if self.rerank else k
+        prefetch = max(n, self.prefetch_k)
         if self.fusion == "convex":
-            hits, dense_top = self.index.convex(qvec, qsparse, limit=k, prefetch=prefetch,
+            hits, dense_top = self.index.convex(qvec, qsparse, limit=n, prefetch=prefetch,
                                                 alpha=self.dense_alpha, where=where)  # fmt: skip
         else:
-            hits = self.index.hybrid(qvec, qsparse, limit=k, prefetch=prefetch,
+            hits = self.index.hybrid(qvec, qsparse, limit=n, prefetch=prefetch,
                                      weights=self.weights, where=where)  # fmt: skip
             top = self.index.dense(qvec, limit=1, where=where)
             dense_top = top[0].score if top else 0.0
+        if self.rerank is not None:
+            hits = self.rerank(question, hits)[:k]
         return Retrieval(
             question=question,
             hits=hits,

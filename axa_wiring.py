@@ -1,0 +1,98 @@
+"""The one place that turns Settings into running parts, for every console script, the web
+apps and the eval harness: Settings -> index + embedder (search) -> ingestor (ingest) ->
+LLM client (serving) -> assistant (rag).
+
+Library packages never read Settings themselves beyond what is passed to them here, and no CLI
+imports another CLI's module.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from axa_settings import Settings, load_settings
+from ingest import Ingestor, KoreanChunker, Manifest, TesseractOCR, make_loaders
+from rag import AnswerSettings, Assistant, FollowUpRewriter
+from search import Embedder, IndexBusyError, Retriever, Store, open_store
+from serving import ChatModel, chat_model
+
+__all__ = [
+    "answer_settings",
+    "chat_model",
+    "exit_with",
+    "load_settings",
+    "make_assistant",
+    "make_ingestor",
+    "make_retriever",
+    "open_store_or_exit",
+]
+
+EXIT_BUSY = 5  # the embedded index is held by another process (every CLI)
+
+
+def exit_with(console: Console, exc: Exception, code: int) -> NoReturn:
+    """A user-facing error: its Korean message on stderr, the process exits with `code`."""
+    console.print(f"[red]{getattr(exc, 'user_message', str(exc))}")
+    raise typer.Exit(code) from exc
+
+
+def open_store_or_exit(settings: Settings, console: Console | None = None) -> Store:
+    """For every CLI: the index held by another process is a Korean message and exit 5."""
+    try:
+        return open_store(settings)
+    except IndexBusyError as exc:
+        exit_with(console or Console(stderr=True), exc, EXIT_BUSY)
+
+
+def make_ingestor(settings: Settings, store: Store) -> Ingestor:
+    return Ingestor(
+        store.index,
+        Manifest(settings.manifest_path),
+        store.embedder,
+        store.sparse,
+        KoreanChunker(
+            store.kiwi, chunk_chars=settings.chunk_chars, overlap_chars=settings.chunk_overlap_chars
+        ),
+        max_bytes=int(settings.max_file_mb * 2**20),
+        embed_batch=settings.embed_batch,
+        loaders=make_loaders(
+            TesseractOCR.if_available(settings.ocr_lang) if settings.ocr else None
+        ),
+        workers=settings.ingest_workers,
+    )
+
+
+def answer_settings(settings: Settings, embedder: Embedder) -> AnswerSettings:
+    floor = settings.min_dense_score
+    return AnswerSettings(
+        top_k=settings.top_k,
+        max_tokens=settings.llm_max_tokens,
+        temperature=settings.llm_temperature,
+        min_dense_score=embedder.relevance_floor if floor is None else floor,
+        min_term_coverage=settings.min_term_coverage,
+        context_chars=settings.context_chars,
+    )
+
+
+def make_retriever(settings: Settings, store: Store) -> Retriever:
+    return Retriever(
+        store.index,
+        store.embedder,
+        store.sparse,
+        prefetch_k=settings.prefetch_k,
+        weights=(settings.fusion_dense_weight, settings.fusion_sparse_weight),
+        fusion=settings.fusion,
+        dense_alpha=settings.fusion_dense_alpha,
+    )
+
+
+def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistant:
+    return Assistant(
+        make_retriever(settings, store),
+        llm,
+        answer_settings(settings, store.embedder),
+        rewriter=FollowUpRewriter(store.kiwi),
+    )

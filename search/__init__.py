@@ -1,0 +1,40 @@
+"""The search side, read and written through one front door: the stored-document model,
+embedders, Kiwi BM25, the index and its engines (Qdrant Edge, a Qdrant server, the local mode),
+and the retrieval policy (fusion, the relevance gate, rerank hooks).
+
+`ingest` writes through it, `rag` reads through it; nothing else imports an engine.
+"""
+
+from .documents import Chunk, Document, Page, doc_key, location_label
+from .embedding import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder, make_embedder
+from .index import Hit, IndexBusyError, IndexMismatchError, SearchFilter, VectorIndex
+from .retrieve import Reranker, Retrieval, Retriever
+from .sparse import KiwiBM25, SparseVec, term_id
+from .store import Store, open_index, open_store
+
+__all__ = [
+    "Chunk",
+    "Document",
+    "E5Embedder",
+    "Embedder",
+    "Hit",
+    "IndexBusyError",
+    "IndexMismatchError",
+    "KiwiBM25",
+    "Page",
+    "Reranker",
+    "Retrieval",
+    "Retriever",
+    "SearchFilter",
+    "SentenceTransformerEmbedder",
+    "SparseVec",
+    "Store",
+    "USEEmbedder",
+    "VectorIndex",
+    "doc_key",
+    "location_label",
+    "make_embedder",
+    "open_index",
+    "open_store",
+    "term_id",
+]
