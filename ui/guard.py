@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from rag.api.limits import BodyTooLarge, read_capped, send_json, too_large
+from rag.api import BodyTooLarge, read_capped, send_json, too_large
 
 from .operator_login import ADMIN, LOGIN, LOGOUT, OperatorLogin
 

@@ -1,0 +1,98 @@
+"""The house rules, checked on the source: packages meet only through each other's __init__, no
+package reaches into another's CLI, and data flows one way (README: How the code is laid out)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PACKAGES = ("korean", "search", "ingest", "rag", "serving", "ui", "eval")
+# What each package's library code may import of ours (axa_settings is everyone's).
+MAY_USE = {
+    "korean": set(),
+    "serving": set(),
+    "search": {"korean"},
+    "ingest": {"korean", "search"},
+    "rag": {"korean", "search", "serving"},
+    "ui": {"korean", "search", "ingest", "rag", "serving", "axa_wiring"},
+    "eval": {"korean", "search", "ingest", "rag", "serving", "axa_wiring"},
+    "axa_wiring": {"search", "ingest", "rag", "serving"},
+}
+# Sub-packages with a front door of their own (the OpenAI-compatible API and its web limits).
+SUB_FRONT_DOORS = {"rag.api"}
+# Console scripts sit at the edge: they may also build the app through the wiring module.
+CLI_MAY_ALSO_USE = {"axa_wiring", "ingest"}
+
+
+def _modules() -> list[tuple[str, Path]]:
+    found = [
+        (p.relative_to(ROOT).parts[0], p) for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")
+    ]
+    return [*found, ("axa_wiring", ROOT / "axa_wiring.py")]
+
+
+def _imports(path: Path) -> list[tuple[str, list[str], int]]:
+    """(module, names, line) of every absolute import of ours in `path`."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.module, [a.name for a in node.names], node.lineno))
+        elif isinstance(node, ast.Import):
+            out += [(a.name, [], node.lineno) for a in node.names]
+    ours = (*PACKAGES, "axa_wiring")
+    return [(m, n, line) for m, n, line in out if m.split(".")[0] in ours]
+
+
+def violations() -> list[str]:
+    found = []
+    for pkg, path in _modules():
+        where = path.relative_to(ROOT)
+        is_cli = path.name == "cli.py"
+        allowed = MAY_USE[pkg] | (CLI_MAY_ALSO_USE if is_cli else set())
+        for module, names, line in _imports(path):
+            top = module.split(".")[0]
+            if top == pkg:
+                continue  # a package's own modules are its business
+            if top not in allowed:
+                found.append(f"{where}:{line}: {pkg} must not depend on {top}")
+            if "." in module and module not in SUB_FRONT_DOORS:
+                found.append(f"{where}:{line}: imports {module}; use `from {top} import ...`")
+            found += [
+                f"{where}:{line}: imports private {top}.{n}" for n in names if n.startswith("_")
+            ]
+    return found
+
+
+def test_packages_meet_only_through_their_front_doors() -> None:
+    assert violations() == []
+
+
+@pytest.mark.parametrize("pkg", PACKAGES)
+def test_every_package_front_door_exports_what_it_names(pkg: str) -> None:
+    import importlib
+
+    module = importlib.import_module(pkg)
+    exported = getattr(module, "__all__", [])
+    assert exported, f"{pkg}/__init__.py names its public API in __all__"
+    assert [n for n in exported if not hasattr(module, n)] == []
+
+
+def test_the_rule_catches_a_reach_into_a_sibling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checker itself: a private-module import, a CLI import and an upward import fail."""
+    bad = ROOT / "rag" / "_layout_probe.py"
+    bad.write_text(
+        "from search.index import VectorIndex\nfrom ingest.cli import app\nfrom ui import build_app\n"
+    )
+    try:
+        found = "\n".join(violations())
+    finally:
+        bad.unlink()
+    assert "imports search.index" in found
+    assert "rag must not depend on ingest" in found and "imports ingest.cli" in found
+    assert "rag must not depend on ui" in found
