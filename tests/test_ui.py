@@ -12,7 +12,7 @@ from serving import LLMUnavailableError
 from tests.conftest import free_port
 from tests.fakes import FailingLLM, ScriptedLLM
 from ui import CorpusInfo, build_app, respond
-from ui.app import GENERIC_ERROR
+from ui.chat_tab import GENERIC_ERROR
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 
@@ -73,7 +73,7 @@ def test_feedback_is_stored_with_the_answer_and_exported_for_review(
     from eval.cli import app as eval_app
     from eval.qa import load_qa
     from rag import FeedbackStore
-    from ui.app import answer_record, record_feedback
+    from ui.chat_tab import answer_record, record_feedback
 
     got: list = []
     states = list(respond(make(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1].")), Q, [],
@@ -141,7 +141,7 @@ def test_viewer_marks_the_answers_sentence_not_the_title_that_repeats_its_words(
 def test_chat_filters_reach_the_retriever_and_bad_dates_get_a_korean_message(
     retriever: Retriever,
 ) -> None:
-    from ui.app import BAD_DATE, search_filter
+    from ui.chat_tab import BAD_DATE, search_filter
 
     where = search_filter(["공고"], ["울산"], [], " 2025-01-01 ", "")
     assert where is not None and where.regions == ("울산",) and where.date_from == "2025-01-01"

@@ -1,39 +1,24 @@
-"""The Gradio chat: layout and event wiring over `rag.Assistant`, nothing else."""
+"""The public chat page: the title notice and its tabs (질문하기, 학습 모드), refreshed on load."""
 
 from __future__ import annotations
 
-import html
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import gradio as gr
 
 from ingest import ManifestRow
-from rag import Answer, Assistant, FeedbackStore, QuizItem, StudyGuide, grade
-from search import IndexMismatchError, SearchFilter, doc_key
-from serving import ServingError
+from rag import Assistant, FeedbackStore, StudyGuide
 
-from .escape import md_answer, md_text
-from .viewer import EMPTY, doc_href, render_source, source_label
-
-log = logging.getLogger(__name__)
+from .chat_tab import ChatLimits, build_chat_tab, filter_choices
+from .study_tab import build_study_tab, study_choices
 
 TITLE = "AX-Assist · 지역 AI 대전환 지원사업 도우미"
-EXAMPLES = [
-    "대구시 AI 대전환 사업의 총 예산은?",
-    "울산 AI 대전환 사업의 주관기관은 어디인가요?",
-    "지역 주도형 AI 대전환 사업 공모 마감일은 언제인가요?",
-]
-GENERIC_ERROR = "일시적인 오류로 답변하지 못했습니다. 잠시 후 다시 시도해 주세요."
-PLACEHOLDER = "질문을 입력하세요 (예: 대구시 AI 대전환 사업의 총 예산은?)"
-BAD_DATE = "날짜는 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-03-04)."
-TOO_LONG = "질문이 너무 깁니다. {limit:,}자 이내로 줄여서 다시 물어봐 주세요."
-TOO_MANY_TURNS = "대화가 길어졌습니다. '대화 초기화'를 누르고 새로 질문해 주세요."
-MAX_COMMENT_CHARS = 2000
-MAX_FILTER_VALUES = 50  # a filter list longer than any real choice list is not a person's
-
-Message = dict[str, str]
+CSS = """
+#source-viewer mark { background: #fff3a3; padding: 0 2px; }
+#source-viewer .axa-passage { max-height: 420px; overflow-y: auto; line-height: 1.6; }
+"""
 
 
 @dataclass(frozen=True)
@@ -49,169 +34,13 @@ class CorpusInfo:
         )
 
 
-def format_sources(answer: Answer) -> str:
-    """Everything here comes from documents, so it is escaped; only our own link is live."""
-    if answer.related:
-        found = ", ".join(md_text(f"{s.file} {s.location}") for s in answer.related)
-        return f"\n\n찾은 관련 문서: {found}"
-    if not answer.sources:
-        return ""
-    lines = ["", "", "**출처** (오른쪽 '출처 보기'에서 근거 문단을 볼 수 있습니다)"]
-    for s in answer.sources:
-        snippet = md_text(" ".join(s.text.split())[:120])
-        link = f" ([원문]({doc_href(s.doc_id, s.page, s.unit)}))" if s.doc_id else ""
-        lines.append(f"- [{s.ref}] **{md_text(s.file)}** {md_text(s.location)}{link} — "
-                     f"{snippet}…")  # fmt: skip
-    return "\n".join(lines)
-
-
-def search_filter(
-    kinds: list[str] | None, regions: list[str] | None, orgs: list[str] | None,
-    date_from: str | None, date_to: str | None,
-) -> SearchFilter | None:  # fmt: skip
-    """The sidebar's choices; ValueError (with a Korean message) on a malformed date.
-
-    Gradio passes whatever JSON a client sends, so every value is forced to a short string."""
-
-    def values(v: object) -> tuple[str, ...]:
-        items = v if isinstance(v, list) else []
-        return tuple(str(x)[:100] for x in items[:MAX_FILTER_VALUES])
-
-    def day(v: object) -> str:
-        return str(v or "").strip()[:20]
-
-    where = SearchFilter(kinds=values(kinds), regions=values(regions), orgs=values(orgs),
-                         date_from=day(date_from), date_to=day(date_to))  # fmt: skip
-    try:
-        where.to_qdrant()
-    except ValueError:
-        raise ValueError(BAD_DATE) from None
-    return where or None
-
-
-def filter_choices(rows: list[ManifestRow]) -> dict[str, list[str]]:
-    """Distinct kinds, regions and organisations of the indexed documents (filter options)."""
-    kinds: set[str] = set()
-    regions: set[str] = set()
-    orgs: set[str] = set()
-    for row in rows:
-        if row.status != "indexed":
-            continue
-        meta = row.meta
-        kinds.add(str(meta.get("kind", "")))
-        regions.update(str(r) for r in meta.get("region", []) or [])  # type: ignore[union-attr]
-        orgs.add(str(meta.get("org", "")))
-    return {k: sorted(v - {""}) for k, v in
-            (("kinds", kinds), ("regions", regions), ("orgs", orgs))}  # fmt: skip
-
-
-def respond(
-    assistant: Assistant,
-    message: str,
-    history: list[Message],
-    on_answer: Callable[[Answer], None] | None = None,
-    where: SearchFilter | None = None,
-    *,
-    max_chars: int = 1000,
-    max_turns: int = 30,
-) -> Iterator[list[Message]]:
-    """Stream one answer into the conversation; errors become a Korean sentence, never a trace.
-
-    `history` is the server's own copy of the conversation (users' questions as typed, answers
-    as shown): a client never sends it, so it can hold no file reference. `shown` turns it
-    into what the chat displays."""
-    question = (message if isinstance(message, str) else "").strip()
-    if not question:
-        yield history
-        return
-    earlier = [str(m["content"]) for m in history if m.get("role") == "user"]
-    if len(question) > max_chars or len(earlier) >= max_turns:
-        notice = TOO_LONG.format(limit=max_chars) if len(question) > max_chars else TOO_MANY_TURNS
-        shown = question[:200] + ("…" if len(question) > 200 else "")
-        yield [*history, {"role": "user", "content": shown},
-               {"role": "assistant", "content": notice}]  # fmt: skip
-        return
-    history = [*history, {"role": "user", "content": question}]
-    yield [*history, {"role": "assistant", "content": ""}]
-    text = ""
-    try:
-        stream = assistant.stream(question, earlier[-5:], where)
-        for delta in stream:
-            text += delta
-            yield [*history, {"role": "assistant", "content": md_answer(text)}]
-        result = stream.result
-        if result is not None:
-            text = md_answer(result.answer) + format_sources(result)
-            if on_answer is not None:
-                on_answer(result)
-    except ServingError as exc:
-        log.error("LLM error: %s", exc)
-        text = exc.user_message
-    except IndexMismatchError as exc:
-        log.error("%s", exc)
-        text = exc.user_message
-    except Exception:
-        log.exception("unexpected error answering %r", question)
-        text = GENERIC_ERROR
-    yield [*history, {"role": "assistant", "content": text}]
-
-
-def displayed(history: list[Message]) -> list[Message]:
-    """The chat's view: a question is shown as typed (escaped), answers are already safe."""
-    return [{"role": m["role"], "content": md_text(m["content"]) if m["role"] == "user"
-             else m["content"]} for m in history]  # fmt: skip
-
-
-def answer_record(answer: Answer) -> dict[str, object]:
-    """What a 👍/👎 is stored with (the Gradio state keeps it per assistant message)."""
-    d = answer.to_dict()
-    return {"question": answer.question, "answer": answer.answer, "refused": answer.refused,
-            "sources": [{k: s[k] for k in ("ref", "file", "page", "location")}
-                        for s in d["sources"]],  # type: ignore[union-attr]
-            "prompt_version": answer.prompt_version,
-            "view": d["sources"]}  # fmt: skip
-
-
-def record_feedback(
-    store: FeedbackStore, settings: dict, answers: dict[int, dict], index: object, liked: object
-) -> int | None:
-    """Store a 👍/👎 for the assistant message at `index`; None when it is not an answer."""
-    idx = index[0] if isinstance(index, list | tuple) else index
-    rec = answers.get(int(idx)) if isinstance(idx, int) else None  # type: ignore[arg-type]
-    if rec is None:
-        return None
-    rating = 1 if liked is True or liked == "like" else -1
-    stored = {k: v for k, v in rec.items() if k != "view"}  # the viewer's copy of the passages
-    return store.add(rating=rating, settings=settings, **stored)  # type: ignore[arg-type]
-
-
-def viewer_update(record: dict | None, choice: str | None = None) -> tuple[dict, str]:
-    """The source picker's options and the passage shown, for one answer record."""
-    view = (record or {}).get("view") or []
-    labels = [source_label(s) for s in view]
-    if not labels:
-        return gr.update(choices=[], value=None), EMPTY
-    chosen = choice if choice in labels else labels[0]
-    return gr.update(choices=labels, value=chosen), chosen
-
-
-def quiz_label(i: int, item: QuizItem) -> str:
-    return f"{i + 1}. {item.question}"
-
-
-CSS = """
-#source-viewer mark { background: #fff3a3; padding: 0 2px; }
-#source-viewer .axa-passage { max-height: 420px; overflow-y: auto; line-height: 1.6; }
-"""
-
-
 def build_app(
     assistant: Assistant,
     corpus: CorpusInfo,
     *,
     concurrency: int = 1,
     feedback: FeedbackStore | None = None,
-    settings_summary: dict | None = None,
+    settings_summary: dict[str, object] | None = None,
     documents: Callable[[], list[ManifestRow]] | None = None,
     study: StudyGuide | None = None,
     corpus_info: Callable[[], CorpusInfo] | None = None,
@@ -219,142 +48,17 @@ def build_app(
     max_turns: int = 30,
 ) -> gr.Blocks:
     """`documents` lists the manifest (filters, study mode); `corpus_info` refreshes the
-    notice on each page load, so an operator's upload shows without a restart.
-
-    The chat component is an output only: the conversation lives in server-side state, and
-    every event input is a plain string, list or the like (checked), never a file."""
-    terms = assistant.retriever.sparse.terms
+    notice on each page load, so an operator's upload shows without a restart."""
     rows = documents() if documents else []
-    choices = filter_choices(rows)
-
-    def render(record: dict | None, label: str | None) -> str:
-        view = (record or {}).get("view") or []
-        for src in view:
-            if source_label(src) == label:
-                return render_source(src, str(record.get("answer", "")), terms)  # type: ignore[union-attr]
-        return EMPTY
-
     with gr.Blocks(title=TITLE) as app:
         notice = gr.Markdown(f"## {TITLE}\n{corpus.notice()}", elem_id="notice")
-        with gr.Tab("질문하기", id="chat-tab"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(
-                        label="대화", height=520, elem_id="chat", buttons=["copy"],
-                        placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
-                    )  # fmt: skip
-                    with gr.Row():
-                        box = gr.Textbox(
-                            placeholder=PLACEHOLDER,
-                            show_label=False, scale=8, elem_id="question", autofocus=True,
-                        )  # fmt: skip
-                        send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
-                    gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
-                    reset = gr.Button("대화 초기화", variant="secondary", size="sm",
-                                      elem_id="reset")  # fmt: skip
-                    with gr.Row(visible=feedback is not None):
-                        comment = gr.Textbox(
-                            placeholder="답변에 좋아요·싫어요를 누른 뒤 의견을 남겨 주세요 (선택)",
-                            show_label=False,
-                            scale=8, elem_id="feedback-comment",
-                        )  # fmt: skip
-                        send_comment = gr.Button("의견 보내기", scale=1, elem_id="feedback-send")
-                    thanks = gr.Markdown("", elem_id="feedback-status")
-                with gr.Column(scale=2):
-                    gr.Markdown("### 출처 보기")
-                    picker = gr.Radio([], label="답변의 출처", elem_id="source-picker")
-                    viewer = gr.HTML(EMPTY, label="근거 문단", elem_id="source-viewer")
-                    with gr.Accordion("검색 범위 (필터)", open=False, elem_id="filters"):
-                        f_kind = gr.CheckboxGroup(choices["kinds"], label="문서 종류",
-                                                  elem_id="filter-kind")  # fmt: skip
-                        f_region = gr.Dropdown(choices["regions"], multiselect=True, label="지역",
-                                               elem_id="filter-region")  # fmt: skip
-                        f_org = gr.Dropdown(choices["orgs"], multiselect=True, label="발행 기관",
-                                            elem_id="filter-org")  # fmt: skip
-                        with gr.Row():
-                            f_from = gr.Textbox(label="문서 날짜부터", placeholder="2025-01-01",
-                                                elem_id="filter-from")  # fmt: skip
-                            f_to = gr.Textbox(label="까지", placeholder="2026-12-31",
-                                              elem_id="filter-to")  # fmt: skip
-        conversation = gr.State([])  # the server's copy of the chat (see `respond`)
-        answers = gr.State({})  # assistant message index -> answer record (feedback, viewer)
-        shown = gr.State(None)  # the answer record whose sources the viewer lists
-        last_feedback = gr.State(None)
+        chat = build_chat_tab(
+            assistant, rows, feedback=feedback, settings_summary=settings_summary,
+            limits=ChatLimits(concurrency, max_chars, max_turns),
+        )  # fmt: skip
+        study_doc = build_study_tab(study, rows, documents, concurrency) if study else None
 
-        def _respond(
-            message: str, history: list[Message], known: dict[int, dict],
-            kinds: list[str], regions: list[str], orgs: list[str], dfrom: str, dto: str,
-        ) -> Iterator[tuple]:  # fmt: skip
-            keep = gr.update()
-            try:
-                where = search_filter(kinds, regions, orgs, dfrom, dto)
-            except ValueError as exc:
-                q = (message if isinstance(message, str) else "").strip()[:200]
-                state = [*history, {"role": "user", "content": q},
-                         {"role": "assistant", "content": str(exc)}]  # fmt: skip
-                yield displayed(state), state, known, keep, keep, keep
-                return
-            done: list[Answer] = []
-            state: list[Message] = history
-            for state in respond(assistant, message, history, done.append, where,
-                                 max_chars=max_chars, max_turns=max_turns):  # fmt: skip
-                yield displayed(state), state, known, keep, keep, keep
-            if done:
-                record = answer_record(done[0])
-                pick, label = viewer_update(record)
-                yield (displayed(state), state, {**known, len(state) - 1: record}, pick,
-                       render(record, label), record)  # fmt: skip
-
-        filters = [f_kind, f_region, f_org, f_from, f_to]
-        for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
-            trigger(
-                _respond, [box, conversation, answers, *filters],
-                [chatbot, conversation, answers, picker, viewer, shown],
-                concurrency_limit=concurrency, api_name=name,
-            ).then(lambda: "", None, box, api_name=False)  # fmt: skip
-        reset.click(lambda: ([], [], {}, gr.update(choices=[], value=None), EMPTY, None), None,
-                    [chatbot, conversation, answers, picker, viewer, shown],
-                    api_name=False)  # fmt: skip
-        picker.change(render, [shown, picker], viewer, api_name=False)
-
-        def _select(evt: gr.SelectData, known: dict[int, dict]) -> tuple:
-            record = known.get(evt.index if isinstance(evt.index, int) else -1)
-            if record is None:
-                return gr.update(), gr.update(), gr.update()
-            pick, label = viewer_update(record)
-            return pick, render(record, label), record
-
-        chatbot.select(_select, [answers], [picker, viewer, shown], api_name=False)
-
-        if feedback is not None:
-            summary = settings_summary or {}
-
-            def _like(data: gr.LikeData, known: dict[int, dict]) -> tuple[int | None, str]:
-                row = record_feedback(feedback, summary, known, data.index, data.liked)
-                return row, ("의견을 남겨 주셔서 감사합니다." if row else "")
-
-            chatbot.like(_like, [answers], [last_feedback, thanks], api_name=False)
-
-            def _comment(row: int | None, text: str) -> tuple[str, str]:
-                text = text if isinstance(text, str) else ""
-                if row is None or not text.strip():
-                    return text[
-                        :MAX_COMMENT_CHARS
-                    ], "먼저 답변 아래 좋아요 또는 싫어요를 눌러 주세요."
-                if len(text) > MAX_COMMENT_CHARS:
-                    return text[:MAX_COMMENT_CHARS], (f"의견은 {MAX_COMMENT_CHARS:,}자 이내로 "
-                                                      "줄여 주세요.")  # fmt: skip
-                feedback.set_comment(row, text.strip())
-                return "", "의견을 저장했습니다."
-
-            send_comment.click(_comment, [last_feedback, comment], [comment, thanks],
-                               api_name=False)  # fmt: skip
-
-        study_doc = None
-        if study is not None:
-            study_doc = _study_tab(study, rows, concurrency, documents)
-
-        def _load() -> tuple:
+        def _load() -> tuple[Any, ...]:
             fresh = documents() if documents else []
             c = filter_choices(fresh)
             head = f"## {TITLE}\n{(corpus_info() if corpus_info else corpus).notice()}"
@@ -364,78 +68,6 @@ def build_app(
                 out.append(gr.update(choices=study_choices(fresh)))
             return tuple(out)
 
-        outputs = [notice, f_kind, f_region, f_org] + ([study_doc] if study_doc else [])
-        app.load(_load, None, outputs, api_name=False)
+        outputs = [notice, chat.kinds, chat.regions, chat.orgs, *([study_doc] if study_doc else [])]
+        app.load(_load, None, outputs, api_visibility="private")
     return app
-
-
-def study_choices(rows: list[ManifestRow]) -> list[tuple[str, str]]:
-    """(file name, opaque key): the page never learns where a document lives on the server."""
-    return [(r.file, doc_key(r.doc_id)) for r in rows if r.status == "indexed"]
-
-
-def study_doc_id(rows: list[ManifestRow], key: object) -> str | None:
-    for r in rows:
-        if r.status == "indexed" and doc_key(r.doc_id) == key:
-            return r.doc_id
-    return None
-
-
-def _study_tab(
-    study: StudyGuide, rows: list[ManifestRow], concurrency: int,
-    documents: Callable[[], list[ManifestRow]] | None,
-) -> gr.Dropdown:  # fmt: skip
-    with gr.Tab("학습 모드", id="study-tab"):
-        gr.Markdown("문서를 고르면 그 문서의 내용으로 복습 문제 5개를 만듭니다. "
-                    "답을 입력하고 채점하면 근거 쪽과 문단을 보여 줍니다.")  # fmt: skip
-        with gr.Row():
-            doc = gr.Dropdown(study_choices(rows), label="문서", elem_id="study-doc", scale=4)
-            make = gr.Button("문제 만들기", variant="primary", elem_id="study-make", scale=1)
-        status = gr.Markdown("", elem_id="study-status")
-        pick = gr.Radio([], label="문제", elem_id="study-pick")
-        reply = gr.Textbox(label="내 답", elem_id="study-answer")
-        check = gr.Button("채점", elem_id="study-check")
-        result = gr.Markdown("", elem_id="study-result")
-        passage = gr.HTML("", elem_id="study-passage")
-        quiz = gr.State([])
-
-        def _make(key: str | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
-            doc_id = study_doc_id(documents() if documents else rows, key)
-            if not doc_id:
-                return [], gr.update(choices=[], value=None), "먼저 문서를 고르세요.", "", ""
-            try:
-                progress(0, desc="문제를 만드는 중입니다 (1분 정도 걸릴 수 있습니다)")
-                items = study.quiz(doc_id)
-            except ServingError as exc:
-                log.error("LLM error in study mode: %s", exc)
-                return [], gr.update(choices=[], value=None), exc.user_message, "", ""
-            except Exception:
-                log.exception("study mode failed for %s", doc_id)
-                return [], gr.update(choices=[], value=None), GENERIC_ERROR, "", ""
-            if not items:
-                msg = "이 문서에서는 숫자나 날짜가 있는 문장을 찾지 못해 문제를 만들 수 없습니다."
-                return [], gr.update(choices=[], value=None), msg, "", ""
-            labels = [quiz_label(i, q) for i, q in enumerate(items)]
-            return (items, gr.update(choices=labels, value=labels[0]),
-                    f"문제 {len(items)}개를 만들었습니다.", "", "")  # fmt: skip
-
-        make.click(_make, [doc], [quiz, pick, status, result, passage],
-                   concurrency_limit=concurrency, api_name=False)  # fmt: skip
-
-        def _check(items: list[QuizItem], label: str | None, text: str) -> tuple[str, str]:
-            labels = [quiz_label(i, q) for i, q in enumerate(items)]
-            if label not in labels:
-                return "먼저 문제를 고르세요.", ""
-            item = items[labels.index(label)]
-            g = grade(item, (text if isinstance(text, str) else "")[:500])
-            body = (
-                html.escape(item.passage)
-                .replace(html.escape(item.sentence), f"<mark>{html.escape(item.sentence)}</mark>")
-                .replace("\n", "<br>")
-            )
-            return md_text(g.message), (f'<div class="axa-source"><h4>{html.escape(item.file)} · '
-                               f"{html.escape(item.location)}</h4>{body}</div>")  # fmt: skip
-
-        check.click(_check, [quiz, pick, reply], [result, passage], api_name=False)
-        pick.change(lambda: ("", "", ""), None, [reply, result, passage], api_name=False)
-    return doc

@@ -21,7 +21,7 @@ from rag import FeedbackStore, StudyGuide
 from search import Store
 from serving import ChatModel, ServingError, chat_model
 
-from .admin import build_admin
+from .admin import OperatorDesk, build_admin
 from .app import CorpusInfo, build_app
 from .operator_login import OperatorLogin
 from .server import build_server
@@ -115,9 +115,9 @@ def make_server(
             session_hours=settings.admin_session_hours,
             max_failures=settings.login_max_failures, lockout_s=settings.login_lockout_s,
         )  # fmt: skip
-        admin = build_admin(ingestor, settings.upload_dir,
-                            max_bytes=int(settings.max_file_mb * 2**20),
-                            received_dir=settings.web_temp_dir)  # fmt: skip
+        admin = build_admin(OperatorDesk(ingestor, settings.upload_dir,
+                                         max_bytes=int(settings.max_file_mb * 2**20),
+                                         received_dir=settings.web_temp_dir))  # fmt: skip
         admin.queue(default_concurrency_limit=1)
     return build_server(chat_ui, manifest.all, admin=admin, login=login,
                         max_file_mb=settings.max_file_mb,

@@ -22,7 +22,7 @@ from .operator_login import ADMIN, OperatorLogin, add_login_routes
 def _mount(api: FastAPI, blocks: gr.Blocks, path: str, max_file_mb: float, **extra: object) -> None:
     gr.mount_gradio_app(api, blocks, path=path, max_file_size=f"{max_file_mb:.0f}mb",
                         footer_links=[], show_error=False, run_history=False,
-                        **extra)  # type: ignore[arg-type]  # fmt: skip
+                        **extra)  # fmt: skip
     # Gradio checks that a file a client names was uploaded to it only in a launched app;
     # mounted, it skips the check. Ours never need it skipped.
     blocks.has_launched = True
@@ -66,7 +66,7 @@ def build_server(
         _mount(api, admin, ADMIN, max_file_mb)
     _mount(api, chat, "", max_file_mb, css=CSS)
     api.add_middleware(
-        WebGuard, login=login if admin is not None else None,  # type: ignore[arg-type]
+        WebGuard, login=login if admin is not None else None,
         max_body_bytes=max_body_kb * 1024,
         max_upload_bytes=int(max_file_mb * 2**20) * 20 + 2**20,  # 20 files at the size limit
     )  # fmt: skip
