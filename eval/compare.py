@@ -43,7 +43,8 @@ def compare(a: Sequence[dict], b: Sequence[dict]) -> Comparison:
     metrics = [(m, sa.get(m), sb.get(m)) for m in METRICS if m in sa or m in sb]
     by_a = {r["id"]: r for r in a}
     by_b = {r["id"]: r for r in b}
-    regressions, fixes = [], []
+    regressions: list[Change] = []
+    fixes: list[Change] = []
     for qid in by_a.keys() & by_b.keys():
         ra, rb = by_a[qid], by_b[qid]
         if bool(ra["correct"]) == bool(rb["correct"]):

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from korean import ANSWER_SENTENCE_END, CITATION, extract_facts, fact_recall
 
@@ -121,7 +122,7 @@ def mean(values: Sequence[float | None]) -> float | None:
     return sum(vals) / len(vals) if vals else None
 
 
-def summarize(rows: Sequence[dict[str, object]], ks: Sequence[int] = (1, 3, 5, 10)) -> dict:
+def summarize(rows: Sequence[dict[str, Any]], ks: Sequence[int] = (1, 3, 5, 10)) -> dict:
     """Overall figures from `results.jsonl` rows (the same dicts the runner writes)."""
     answerable = [r for r in rows if not r["unanswerable"]]
     unanswerable = [r for r in rows if r["unanswerable"]]

@@ -115,7 +115,12 @@ def render(summary: dict, rows: Sequence[dict], meta: dict[str, object]) -> str:
     gate = meta.get("gate_failed")
     gate_html = ""
     if meta.get("gate"):
-        status = "통과" if not gate else "실패: " + html.escape("; ".join(map(str, gate)))
+        status = (
+            "통과"
+            if not gate
+            else "실패: "
+            + html.escape("; ".join(str(g) for g in (gate if isinstance(gate, list) else [gate])))
+        )
         gate_html = f"<p class='gate {'bad' if gate else 'ok'}'>품질 기준: {status}</p>"
     figs = "".join(
         f"<figure><img alt='{html.escape(t)}' src='data:image/png;base64,{b64}'></figure>"

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeGuard
 
 from search import Document, Embedder, KiwiBM25, VectorIndex
 
@@ -342,7 +343,7 @@ class Ingestor:
         return True
 
 
-def _current(previous: ManifestRow | None, sha: str) -> bool:
+def _current(previous: ManifestRow | None, sha: str) -> TypeGuard[ManifestRow]:
     """Indexed with this content and with filter metadata (older rows are re-indexed once)."""
     return bool(
         previous and previous.sha256 == sha and previous.status == "indexed" and previous.metadata

@@ -138,7 +138,10 @@ class EdgeClient:
 
     def delete(self, name: str, points_selector: qm.FilterSelector, wait: bool = True) -> None:
         shard = self._shard(name)
-        shard.update(qe.UpdateOperation.delete_points_by_filter(_filter(points_selector.filter)))
+        where = _filter(points_selector.filter)
+        if where is None:  # never "delete everything" by accident
+            raise ValueError("delete needs a filter")
+        shard.update(qe.UpdateOperation.delete_points_by_filter(where))
         shard.flush()
 
     # --- reads -------------------------------------------------------------------------------
@@ -164,7 +167,11 @@ class EdgeClient:
             limit=limit,
             query=_query(query, using),
             prefetches=[
-                qe.Prefetch(limit=p.limit, query=_query(p.query, p.using), filter=_filter(p.filter))
+                qe.Prefetch(
+                    limit=p.limit if p.limit is not None else limit,
+                    query=_query(p.query, p.using),
+                    filter=_filter(p.filter),
+                )
                 for p in prefetch or []
             ] or None,
             filter=_filter(query_filter),
@@ -210,7 +217,7 @@ def _open(make: Any) -> qe.EdgeShard:
 
 
 def _point(p: qm.PointStruct) -> qe.Point:
-    vectors = {
+    vectors: dict[str, Any] = {
         key: qe.SparseVector(v.indices, v.values) if isinstance(v, qm.SparseVector) else v
         for key, v in (p.vector or {}).items()  # type: ignore[union-attr]
     }
@@ -251,7 +258,7 @@ def _condition(cond: Any) -> Any:
     if isinstance(cond.match, qm.MatchValue):
         return qe.FieldCondition(key=cond.key, match=qe.MatchValue(cond.match.value))
     if isinstance(cond.match, qm.MatchAny):
-        return qe.FieldCondition(key=cond.key, match=qe.MatchAny(list(cond.match.any)))
+        return qe.FieldCondition(key=cond.key, match=qe.MatchAny(list(cond.match.any)))  # type: ignore[arg-type]
     if isinstance(cond.range, qm.Range):
         r = cond.range
         return qe.FieldCondition(

@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient
@@ -372,7 +373,7 @@ class VectorIndex:
         return hits, hi
 
     def _scores(
-        self, query: object, using: str, limit: int, flt: qm.Filter | None
+        self, query: Any, using: str, limit: int, flt: qm.Filter | None
     ) -> dict[str, float]:
         res = self.client.query_points(
             self.collection, query=query, using=using, limit=limit, with_payload=False,

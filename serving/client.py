@@ -45,9 +45,10 @@ class OpenAIChatModel:
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key,
-            timeout=httpx.Timeout(timeout_s, connect=5.0),
+            timeout=openai.Timeout(timeout_s, connect=5.0),
             max_retries=max_retries,
-            http_client=http_client,
+            # tests hand in Starlette's TestClient (httpx); openai's own client duck-types it
+            http_client=http_client,  # type: ignore[arg-type]
         )
 
     def stream(
@@ -61,6 +62,7 @@ class OpenAIChatModel:
                 temperature=temperature,
                 stream=True,
             )
+            assert isinstance(response, openai.Stream)  # stream=True
             with response:  # closed on GeneratorExit too: the server stops generating
                 for event in response:
                     if event.choices and event.choices[0].delta.content:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from search import Document
 
@@ -22,9 +22,9 @@ class Loader(Protocol):
     a text format, which must hold no NUL byte), which ones the browser may show inline."""
 
     name: str
-    suffixes: tuple[str, ...]
-    magic: dict[str, tuple[bytes, ...]]
-    inline: frozenset[str]
+    suffixes: ClassVar[tuple[str, ...]]
+    magic: ClassVar[dict[str, tuple[bytes, ...]]]
+    inline: ClassVar[frozenset[str]]
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document: ...
 

@@ -14,9 +14,11 @@ from .units import split_units
 
 class HtmlLoader:
     name = "html"
-    suffixes = (".html", ".htm")
+    suffixes: ClassVar[tuple[str, ...]] = (".html", ".htm")
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {}  # text: any bytes but NUL
-    inline: frozenset[str] = frozenset()  # never rendered on our origin (it could run script)
+    inline: ClassVar[frozenset[str]] = (
+        frozenset()
+    )  # never rendered on our origin (it could run script)
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         import trafilatura

@@ -27,11 +27,11 @@ _LOCKED = ("암호", "password", "drm", "encrypt", "배포용")
 
 class OfficeLoader:
     name = "office"
-    suffixes = (".hwp", ".hwpx", ".docx")
+    suffixes: ClassVar[tuple[str, ...]] = (".hwp", ".hwpx", ".docx")
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {
              ".hwp": (b"\xd0\xcf\x11\xe0",), ".hwpx": (b"PK\x03\x04",),  # OLE; zip
              ".docx": (b"PK\x03\x04",)}  # fmt: skip
-    inline: frozenset[str] = frozenset()  # browsers cannot show them: a download
+    inline: ClassVar[frozenset[str]] = frozenset()  # browsers cannot show them: a download
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         from dochan import Dochan

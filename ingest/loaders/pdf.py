@@ -24,9 +24,9 @@ _MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as 
 
 class PdfLoader:
     name = "pdf"
-    suffixes = (".pdf",)
+    suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {".pdf": (b"%PDF",)}
-    inline = frozenset({".pdf"})  # viewers honour #page=N
+    inline: ClassVar[frozenset[str]] = frozenset({".pdf"})  # viewers honour #page=N
 
     def __init__(self, ocr: PageOCR | None = None) -> None:
         self.ocr = ocr

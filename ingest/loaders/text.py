@@ -33,9 +33,9 @@ def _markdown_title(text: str) -> str:
 
 class TextLoader:
     name = "text"
-    suffixes = (".md", ".markdown", ".txt")
+    suffixes: ClassVar[tuple[str, ...]] = (".md", ".markdown", ".txt")
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {}  # text: any bytes but NUL
-    inline = frozenset(suffixes)  # served as text/plain, never as HTML
+    inline: ClassVar[frozenset[str]] = frozenset(suffixes)  # served as text/plain, never as HTML
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
         text = clean_text(decode_korean(data))

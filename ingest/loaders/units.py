@@ -29,7 +29,7 @@ def split_units(markdown: str) -> list[Page]:
         elif heading is not None and not units[-1][0]:
             units[-1] = (heading, units[-1][1])
         units[-1][1].append(line)
-    pages = []
+    pages: list[Page] = []
     for title, lines in units:
         text = clean_text("\n".join(lines))
         if text:

@@ -7,7 +7,7 @@ cap is now refused before any of it is parsed.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -54,7 +54,7 @@ def too_large(limit: int) -> str:
 
 
 async def send_json(
-    send: Send, status: int, body: dict[str, object], headers: list | None = None
+    send: Send, status: int, body: Mapping[str, object], headers: list | None = None
 ) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
     head = [(b"content-type", b"application/json; charset=utf-8"),
