@@ -116,3 +116,34 @@ def test_documents_table_shows_status_and_metadata(manifest: Manifest) -> None:
     rows = {r[0]: r for r in documents_table(manifest.all())}
     assert rows["공고.pdf"][1:6] == ["색인됨", 1, 1, "공고", "대구"]
     assert rows["gone.pdf"][1] == "실패" and rows["gone.pdf"][8] == "읽을 수 없음"
+
+
+def test_operator_desk_uploads_lists_refreshes_and_removes(tmp_path: Path, kiwi) -> None:
+    """The operator page's buttons as plain calls, over a real ingest into the in-memory engine."""
+    from ingest import Ingestor, KoreanChunker, Manifest, Outcome
+    from search import KiwiBM25, VectorIndex
+    from tests.fakes import ToyEmbedder
+    from ui.admin import OperatorDesk
+
+    ingestor = Ingestor(VectorIndex.open("desk"), Manifest(tmp_path / "m.sqlite"), ToyEmbedder(),
+                        KiwiBM25(kiwi), KoreanChunker(kiwi))  # fmt: skip
+    received, uploads = tmp_path / "received", tmp_path / "uploads"
+    received.mkdir()
+    changes: list[int] = []
+    desk = OperatorDesk(ingestor, uploads, max_bytes=10_000, received_dir=received,
+                        on_change=lambda: changes.append(1))  # fmt: skip
+    doc = write(received / "제주 캠프.md",
+                "# 제주 AI 캠프\n\n참가비는 7만 5천 원이다.\n".encode())  # fmt: skip
+    bad = write(received / "run.exe", b"MZ")
+    message, results = desk.upload([str(doc), str(bad), {"path": "/etc/passwd"}])
+    assert message.startswith("1개 파일을 받아 색인했습니다 (실패 0개).")
+    assert "run.exe: 지원하지 않는 형식입니다" in message
+    assert [(r.file, r.outcome) for r in results] == [("제주 캠프.md", Outcome.ADDED)]
+    assert not doc.exists() and not bad.exists()  # Gradio's copies are gone
+    assert [name for name, _ in desk.choices()] == ["제주 캠프.md"] and changes == [1]
+    assert desk.upload(None) == ("올릴 파일을 고르세요.", [])
+    (uploads / "제주 캠프.md").unlink()  # the file vanished behind the index's back
+    message, results = desk.refresh_all()
+    assert [r.outcome for r in results] == [Outcome.REMOVED] and "바뀐 문서 1개" in message
+    assert desk.choices() == []
+    assert desk.remove("no-such-key") == "삭제할 문서를 고르세요."

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from pydantic import SecretStr
 
 from axa_settings import Settings
@@ -23,7 +21,8 @@ from axa_wiring import make_ingestor
 from rag import FeedbackStore
 from search import open_store
 from serving import OpenAIChatModel
-from tests.conftest import ROOT, SAMPLE_CORPUS, free_port
+from tests.conftest import ROOT, SAMPLE_CORPUS
+from tests.web_probe import serve
 from ui.cli import make_server
 
 pytestmark = pytest.mark.llm
@@ -50,18 +49,8 @@ def app(llm_settings: Settings, llm: OpenAIChatModel, tmp_path_factory: pytest.T
     ingestor = make_ingestor(settings, store)
     assert ingestor.ingest([SAMPLE_CORPUS]).ok
     feedback = FeedbackStore(settings.feedback_path)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(make_server(settings, store, llm, feedback, ingestor),
-                                           host="127.0.0.1", port=port, log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "UI server did not start"
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", settings
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(make_server(settings, store, llm, feedback, ingestor)) as url:
+        yield url, settings
     feedback.close()
     ingestor.manifest.close()
     store.close()

@@ -67,3 +67,19 @@ def test_grade_compares_numbers_by_value() -> None:
     assert grade(item, "  ").message == "답을 입력해 주세요."
     words = QuizItem("주관기관은?", "경북대학교", "…", "…", "대구.pdf", 1, "1쪽", True)
     assert grade(words, "경북대학교입니다").correct and not grade(words, "울산대").correct
+
+
+def test_study_tab_grades_by_value_and_marks_the_sentence() -> None:
+    from rag import QuizItem
+    from ui.study_tab import check_answer, quiz_label
+
+    item = QuizItem(question="사업 예산은?", answer="3억 원", sentence="사업 예산은 3억 원이다.",
+                    passage="개요\n사업 예산은 3억 원이다.", file="a<b>.pdf", page=2,
+                    location="2쪽", generated=True)  # fmt: skip
+    label = quiz_label(0, item)
+    grade_md, passage = check_answer([item], label, "300,000,000원")
+    assert grade_md.startswith("정답입니다") and "a&lt;b&gt;.pdf" in passage
+    assert "<mark>사업 예산은 3억 원이다.</mark>" in passage
+    wrong, _ = check_answer([item], label, "2억")
+    assert "「3억 원」" in wrong
+    assert check_answer([item], "없는 문제", "x") == ("먼저 문제를 고르세요.", "")
