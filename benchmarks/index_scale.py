@@ -33,7 +33,7 @@ from kiwipiepy import Kiwi
 
 from axa_settings import Settings
 from eval import DEFAULT_SHARED
-from search import Chunk, KiwiBM25, SearchFilter, VectorIndex, make_embedder
+from search import Chunk, KiwiBM25, SearchFilter, VectorIndex, convex_search, make_embedder
 
 REGIONS = ("대구", "울산", "부산", "광주", "경북")
 
@@ -156,10 +156,10 @@ def main() -> None:
 
     def calls(index: VectorIndex) -> dict[str, object]:
         return {
-            "convex": lambda d, s: index.convex(d, s, limit=10, prefetch=30)[0],
-            "convex+filter": lambda d, s: index.convex(d, s, limit=10, prefetch=30, where=region)[
-                0
-            ],
+            "convex": lambda d, s: convex_search(index, d, s, limit=10, prefetch=30)[0],
+            "convex+filter": lambda d, s: convex_search(
+                index, d, s, limit=10, prefetch=30, where=region
+            )[0],
             "rrf": lambda d, s: index.hybrid(d, s, limit=10, prefetch=30, weights=(1.0, 2.0)),
             "bm25": lambda d, s: index.sparse(s, limit=10),
             "dense": lambda d, s: index.dense(d, limit=10),

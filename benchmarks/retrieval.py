@@ -44,7 +44,16 @@ from eval import DEFAULT_SHARED, QAItem, evidence_rank, load_qa, page_documents
 from ingest import KoreanChunker, make_loaders
 from ingest.loaders import parse, read_file
 from ingest.loaders.base import sha256_bytes
-from search import Chunk, Document, Hit, KiwiBM25, SparseVec, VectorIndex, make_embedder
+from search import (
+    Chunk,
+    Document,
+    Hit,
+    KiwiBM25,
+    SparseVec,
+    VectorIndex,
+    convex_search,
+    make_embedder,
+)
 
 HERE = Path(__file__).resolve().parent
 KS = (1, 5, 10)
@@ -204,8 +213,8 @@ def searches(
 
     def convex(alpha: float) -> Search:
         def run(q: str) -> list[Hit]:
-            return index.convex(embedder.embed_query(q), sparse.encode_query(q), limit=depth,
-                                prefetch=depth, alpha=alpha)[0]  # fmt: skip
+            return convex_search(index, embedder.embed_query(q), sparse.encode_query(q),
+                                 limit=depth, prefetch=depth, alpha=alpha)[0]  # fmt: skip
 
         return run
 
@@ -280,8 +289,9 @@ def bigram_rows(
     found = searches(index, embedder, bigrams, True, alphas[0])
     rows = [score(f"{label} · BM25+bigrams", items, found["BM25 (Kiwi)"])]
     rows += [score(f"{label} · convex BM25+bigrams + {a} dense", items,
-                   lambda q, a=a: index.convex(embedder.embed_query(q), bigrams.encode_query(q),
-                                               limit=60, prefetch=60, alpha=a)[0])
+                   lambda q, a=a: convex_search(index, embedder.embed_query(q),
+                                                bigrams.encode_query(q), limit=60, prefetch=60,
+                                                alpha=a)[0])
              for a in alphas]  # fmt: skip
     index.close()
     return rows

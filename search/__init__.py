@@ -7,6 +7,7 @@ and the retrieval policy (fusion, the relevance gate, rerank hooks).
 
 from .documents import Chunk, Document, Page, doc_key, location_label
 from .embedding import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder, make_embedder
+from .fusion import convex, convex_search
 from .index import Hit, IndexBusyError, IndexMismatchError, SearchFilter, VectorIndex
 from .retrieve import Reranker, Retrieval, Retriever
 from .sparse import KiwiBM25, SparseVec, term_id
@@ -31,6 +32,8 @@ __all__ = [
     "Store",
     "USEEmbedder",
     "VectorIndex",
+    "convex",
+    "convex_search",
     "doc_key",
     "location_label",
     "make_embedder",

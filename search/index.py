@@ -334,43 +334,26 @@ class VectorIndex:
         )
         return [_hit(p) for p in res.points]
 
-    def convex(
-        self,
-        dense: np.ndarray,
-        sparse: SparseVec,
-        *,
-        limit: int,
-        prefetch: int,
-        alpha: float = 0.35,
+    def candidate_scores(
+        self, dense: np.ndarray, sparse: SparseVec, *, prefetch: int,
         where: SearchFilter | None = None,
-    ) -> tuple[list[Hit], float]:
-        """Score-aware fusion: BM25 / its best score + `alpha` × min-max-scaled cosine, over the
-        union of both top-`prefetch` lists; also returns the best cosine (the refusal signal).
-
-        Measured (benchmarks/retrieval.py): RRF ranks by position only, so a weak dense list
-        pulls a clear BM25 winner down; keeping the scores lifts R@1 on both the qa_v4 set and
-        the paraphrase probe."""
+    ) -> tuple[dict[str, float], dict[str, float]]:  # fmt: skip
+        """(BM25 scores, cosines) of each list's top `prefetch` points, no payloads: what a
+        fusion in `search.fusion` ranks."""
         flt = where.to_qdrant() if where else None
-        bm25 = self._scores(_sparse(sparse), SPARSE, prefetch, flt)
-        cos = self._scores(dense.tolist(), DENSE, prefetch, flt)
-        top_bm25 = max(bm25.values(), default=0.0) or 1.0
-        lo, hi = min(cos.values(), default=0.0), max(cos.values(), default=0.0)
-        span = (hi - lo) or 1.0
+        return (self._scores(_sparse(sparse), SPARSE, prefetch, flt),
+                self._scores(dense.tolist(), DENSE, prefetch, flt))  # fmt: skip
 
-        def fused(pid: str) -> float:
-            return bm25.get(pid, 0.0) / top_bm25 + alpha * (cos.get(pid, lo) - lo) / span
-
-        # Payloads (the chunk text) only for the winners: reading 60 of them cost ~20 ms at
-        # 100k chunks (benchmarks/index_scale.py), the two searches together ~5 ms.
-        ranked = sorted({*cos, *bm25}, key=lambda pid: (-fused(pid), pid))[:limit]
+    def hits(self, scored: Sequence[tuple[str, float]]) -> list[Hit]:
+        """The chunks of `scored` point ids, in that order, carrying those scores."""
+        ids = [pid for pid, _ in scored]
         records = {str(r.id): r for r in self.client.retrieve(
-            self.collection, ids=ranked, with_payload=True, with_vectors=False)}  # fmt: skip
-        hits = [
+            self.collection, ids=ids, with_payload=True, with_vectors=False)}  # fmt: skip
+        return [
             _hit(qm.ScoredPoint.model_construct(
-                id=pid, version=0, score=round(fused(pid), 6), payload=records[pid].payload))
-            for pid in ranked if pid in records
+                id=pid, version=0, score=score, payload=records[pid].payload))
+            for pid, score in scored if pid in records
         ]  # fmt: skip
-        return hits, hi
 
     def _scores(
         self, query: Any, using: str, limit: int, flt: qm.Filter | None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .embedding import Embedder
+from .fusion import convex_search
 from .index import Hit, IndexMismatchError, SearchFilter, VectorIndex
 from .sparse import KiwiBM25
 
@@ -73,8 +74,8 @@ class Retriever:
         n = max(k, self.rerank_depth) if self.rerank else k
         prefetch = max(n, self.prefetch_k)
         if self.fusion == "convex":
-            hits, dense_top = self.index.convex(qvec, qsparse, limit=n, prefetch=prefetch,
-                                                alpha=self.dense_alpha, where=where)  # fmt: skip
+            hits, dense_top = convex_search(self.index, qvec, qsparse, limit=n, prefetch=prefetch,
+                                            alpha=self.dense_alpha, where=where)  # fmt: skip
         else:
             hits = self.index.hybrid(qvec, qsparse, limit=n, prefetch=prefetch,
                                      weights=self.weights, where=where)  # fmt: skip

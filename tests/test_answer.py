@@ -152,3 +152,24 @@ def test_follow_up_borrows_the_subject_of_the_previous_question(retriever: Retri
         .rstrip()
         .endswith("대구시 AI 대 전환 사업 예산 — 그럼 국비는 얼마야?")
     )
+
+
+def test_convex_fusion_by_hand_and_the_rerank_hook(sample_retriever) -> None:
+    from search import Retriever, convex
+
+    # BM25 best 4.0 -> a 1.0, b 0.5; cosines 0.2..0.8 min-max -> a 0, b 1, c 0.5
+    ranked, best = convex({"a": 4.0, "b": 2.0}, {"a": 0.2, "b": 0.8, "c": 0.5}, alpha=0.5, limit=3)
+    assert ranked == [("a", 1.0), ("b", 1.0), ("c", 0.25)]
+    assert ranked[0][0] == "a" and best == 0.8  # equal scores: the id decides, on every engine
+    seen: list[int] = []
+
+    def reverse(question: str, hits: list) -> list:
+        seen.append(len(hits))
+        return list(reversed(hits))
+
+    base = sample_retriever
+    plain = base.retrieve("대구 AI 대전환 사업 예산", 3).hits
+    reranked = Retriever(base.index, base.embedder, base.sparse, rerank=reverse,
+                         rerank_depth=6).retrieve("대구 AI 대전환 사업 예산", 3).hits  # fmt: skip
+    assert seen == [6] and len(reranked) == 3
+    assert [h.text for h in reranked] != [h.text for h in plain]  # the hook decided the order

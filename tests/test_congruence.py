@@ -13,7 +13,15 @@ import pytest
 from kiwipiepy import Kiwi
 
 from ingest import Ingestor, KoreanChunker, Manifest
-from search import Chunk, IndexBusyError, KiwiBM25, SearchFilter, SparseVec, VectorIndex
+from search import (
+    Chunk,
+    IndexBusyError,
+    KiwiBM25,
+    SearchFilter,
+    SparseVec,
+    VectorIndex,
+    convex_search,
+)
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import ToyEmbedder
 
@@ -88,8 +96,8 @@ def test_edge_and_local_return_the_same_top_k(engines, question: str, where) -> 
                  local.dense(q_dense, limit=10, where=where))  # fmt: skip
     same_ranking(edge.sparse(q_sparse, limit=10, where=where),
                  local.sparse(q_sparse, limit=10, where=where))  # fmt: skip
-    e_hits, e_best = edge.convex(q_dense, q_sparse, limit=5, prefetch=30, where=where)
-    l_hits, l_best = local.convex(q_dense, q_sparse, limit=5, prefetch=30, where=where)
+    e_hits, e_best = convex_search(edge, q_dense, q_sparse, limit=5, prefetch=30, where=where)
+    l_hits, l_best = convex_search(local, q_dense, q_sparse, limit=5, prefetch=30, where=where)
     assert e_best == pytest.approx(l_best, rel=1e-4)
     same_ranking(e_hits, l_hits)
     same_ranking(

@@ -11,7 +11,16 @@ import pytest
 from ingest import Manifest
 from ingest.metadata import describe, first_date, kind_of
 from korean import regions_in
-from search import Chunk, Document, Page, Retriever, SearchFilter, SparseVec, VectorIndex
+from search import (
+    Chunk,
+    Document,
+    Page,
+    Retriever,
+    SearchFilter,
+    SparseVec,
+    VectorIndex,
+    convex_search,
+)
 
 
 def doc(name: str, title: str, *pages: str) -> Document:
@@ -133,7 +142,7 @@ def test_convex_fusion_keeps_scores() -> None:
     dense = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])  # cosines to [1, 0]: 1.0, 0.6, 0.0
     sparse = [SparseVec([1], [1.0]), SparseVec([1], [3.0]), SparseVec([2], [1.0])]
     index.upsert(chunks, dense, sparse)
-    hits, best_cos = index.convex(np.array([1.0, 0.0]), SparseVec([1], [1.0]), limit=3,
+    hits, best_cos = convex_search(index, np.array([1.0, 0.0]), SparseVec([1], [1.0]), limit=3,
                                   prefetch=3, alpha=0.5)  # fmt: skip
     assert best_cos == pytest.approx(1.0)
     # f1: BM25 top (1.0) + 0.5 x 0.6 = 1.3; f0: BM25 ratio r + 0.5 x 1.0; f2: 0 + 0 (in dense list)
@@ -141,6 +150,6 @@ def test_convex_fusion_keeps_scores() -> None:
     assert hits[0].score == pytest.approx(1.3, abs=1e-3)
     assert hits[2].score == pytest.approx(0.0, abs=1e-6)
     # with alpha large the dense order wins
-    hits, _ = index.convex(np.array([1.0, 0.0]), SparseVec([1], [1.0]), limit=3, prefetch=3,
+    hits, _ = convex_search(index, np.array([1.0, 0.0]), SparseVec([1], [1.0]), limit=3, prefetch=3,
                            alpha=5.0)  # fmt: skip
     assert [h.file for h in hits][:2] == ["f0.pdf", "f1.pdf"]
