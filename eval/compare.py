@@ -14,6 +14,7 @@ METRICS = (
     "citation_precision",
     "cites_evidence",
     "faithfulness",
+    "grounded_numbers",
     "hit@5",
     "mrr",
     "ttft_p50_s",

@@ -141,6 +141,9 @@ def summarize(rows: Sequence[dict[str, Any]], ks: Sequence[int] = (1, 3, 5, 10))
         [float(r["cites_evidence"]) for r in answerable if r.get("cites_evidence") is not None]
     )
     out["faithfulness"] = mean([r.get("faithfulness") for r in answerable])
+    out["grounded_numbers"] = mean(
+        [float(r["grounded_numbers"]) for r in rows if r.get("grounded_numbers") is not None]
+    )
     out["refusal_accuracy"] = mean([float(bool(r["refused"])) for r in unanswerable])
     out["false_refusal_rate"] = mean([float(bool(r["refused"])) for r in answerable])
     if any(r.get("judge_correct") is not None for r in rows):

@@ -17,6 +17,7 @@ HEADLINE = [
     ("citation_precision", "인용 정밀도"),
     ("cites_evidence", "정답 근거 문서(쪽) 인용 비율"),
     ("faithfulness", "근거 충실도 (검색 문단이 뒷받침하는 문장 비율)"),
+    ("grounded_numbers", "숫자 근거 (모든 숫자가 인용 문단에 있는 답변 비율)"),
     ("judge_accuracy", "LLM 심판 정확도"),
     ("hit@1", "검색 hit@1"),
     ("hit@5", "검색 hit@5"),

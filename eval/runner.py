@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rag import Assistant
+from rag import Assistant, grounded_numbers
 from serving import ServingError
 
 from .judge import Judge
@@ -69,6 +69,8 @@ def score_item(item: QAItem, assistant: Assistant, judge: Judge | None = None) -
         citation_precision=None if ans.refused else citation_precision(ans.answer, by_ref, terms),
         cites_evidence=cites_evidence,
         faithfulness=None if ans.refused else faithfulness(ans.answer, given, terms),
+        grounded_numbers=None if ans.refused else grounded_numbers(ans.answer, given),
+        guard_checks=ans.checks or None,
         ttft_s=ans.timings.get("ttft_s"),
         total_s=ans.timings.get("total_s"),
         prompt_version=ans.prompt_version,

@@ -1,7 +1,7 @@
 """Korean text rules every package shares: sentence splitting, citation markers, amounts,
 dates, percentages and counts (normalised), and the 17 시·도 names. Pure functions over text."""
 
-from .facts import FACT_SPANS, Fact, extract_facts, fact_recall, parse_amount
+from .facts import FACT_SPANS, Fact, extract_facts, fact_recall, parse_amount, same_fact
 from .regions import REGIONS, region_mentions, regions_in
 from .sentences import (
     ANSWER_SENTENCE_END,
@@ -26,5 +26,6 @@ __all__ = [
     "parse_amount",
     "region_mentions",
     "regions_in",
+    "same_fact",
     "split_sentences",
 ]

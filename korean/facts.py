@@ -77,7 +77,8 @@ def extract_facts(text: str) -> set[Fact]:
     return facts
 
 
-def _same(ref: Fact, got: Fact) -> bool:
+def same_fact(ref: Fact, got: Fact) -> bool:
+    """The same amount, percentage or number by value; the same day (a missing year matches)."""
     if ref.kind == "date" or got.kind == "date":
         if ref.kind != got.kind:
             return False
@@ -95,7 +96,7 @@ def fact_recall(reference: str, answer: str) -> tuple[float | None, list[str]]:
         return None, []
     got = extract_facts(answer)
     missing = [f.value for f in sorted(ref, key=lambda f: f.value)
-               if not any(_same(f, g) for g in got)]  # fmt: skip
+               if not any(same_fact(f, g) for g in got)]  # fmt: skip
     return 1 - len(missing) / len(ref), missing
 
 

@@ -13,6 +13,7 @@ from .answer import (
 from .citations import claims_citing, supporting_sentences
 from .feedback import FeedbackRow, FeedbackStore
 from .followup import FollowUpRewriter
+from .grounding import ground_numbers, grounded_numbers, year_note
 from .prompts import JUDGE_VERSION, PROMPT_VERSION, REFUSAL, build_judge_messages, build_messages
 from .study import QuizItem, StudyGuide, grade
 
@@ -35,7 +36,10 @@ __all__ = [
     "cited_sources",
     "claims_citing",
     "grade",
+    "ground_numbers",
+    "grounded_numbers",
     "is_refusal",
     "retrieval_answer",
     "supporting_sentences",
+    "year_note",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -15,8 +16,11 @@ from .answerability import missing_regions
 from .citations import add_missing_citations, cited_refs, fix_citations
 from .context import budget_passages
 from .followup import FollowUpRewriter
+from .grounding import ground_numbers, year_note
 from .injection import strip_instructions
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
+
+log = logging.getLogger(__name__)
 
 _REFUSAL_CORE = "문서에서 찾을 수 없습니다"
 
@@ -37,6 +41,11 @@ class Source:
     def location(self) -> str:
         return location_label(self.unit, self.page, self.section)
 
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "page": self.page, "unit": self.unit,
+                "location": self.location, "score": self.score, "text": self.text,
+                "ref": self.ref, "doc_id": self.doc_id}  # fmt: skip
+
 
 @dataclass
 class Answer:
@@ -49,30 +58,20 @@ class Answer:
     # On a refusal: the closest passages found anyway ("찾은 관련 문서"), never cited as support.
     related: list[Source] = field(default_factory=list)
     query: str = ""  # what was searched and asked, when a follow-up was made standalone
+    checks: dict[str, object] = field(default_factory=dict)  # what the grounding guards did
 
     def to_dict(self) -> dict[str, object]:
         return {
             "answer": self.answer,
             "refused": self.refused,
-            "sources": [
-                {
-                    "file": s.file,
-                    "page": s.page,
-                    "unit": s.unit,
-                    "location": s.location,
-                    "score": s.score,
-                    "text": s.text,
-                    "ref": s.ref,
-                    "doc_id": s.doc_id,
-                }
-                for s in self.sources
-            ],
+            "sources": [s.to_dict() for s in self.sources],
             "related": [
                 {"file": s.file, "page": s.page, "location": s.location} for s in self.related
             ],
             "query": self.query or self.question,
             "prompt_version": self.prompt_version,
             "timings": self.timings,
+            "checks": self.checks,
         }
 
 
@@ -107,11 +106,15 @@ def is_refusal(answer: str) -> bool:
 
 
 class AnswerStream:
-    """Iterate for text deltas; `result` holds the finished `Answer` afterwards."""
+    """Iterate for text deltas; `result` holds the finished `Answer` afterwards.
+
+    `found` holds the passages the model is about to read as soon as retrieval ends (an empty
+    delta marks the moment), so a reader sees the sources long before the first token."""
 
     def __init__(self, deltas: Iterator[str]) -> None:
         self._deltas = deltas
         self.result: Answer | None = None
+        self.found: list[Source] = []
 
     def __iter__(self) -> Iterator[str]:
         return self._deltas
@@ -183,6 +186,8 @@ class Assistant:
             PromptPassage(i, h.file, h.location, strip_instructions(t))
             for i, (h, t) in enumerate(pairs, 1)
         ]
+        out.found = related
+        yield ""  # sources are known: readers may show them now (the model takes seconds)
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []
@@ -203,15 +208,25 @@ class Assistant:
         timings["ttft_s"] = round((first or end) - t0, 3)
         timings["total_s"] = round(end - t0, 3)
         refused = not text or is_refusal(text)
-        if refused:
-            text = REFUSAL
-        else:
+        checks: dict[str, object] = {}
+        if not refused:
             given = [h.text for h in hits]
             text = fix_citations(text, given, self.retriever.sparse.terms)
             text = add_missing_citations(text, given, self.retriever.sparse.terms)
+            grounded = ground_numbers(text, given)
+            if grounded.dropped:
+                log.info("dropped %d sentence(s) with ungrounded numbers", len(grounded.dropped))
+                checks["dropped"] = grounded.dropped
+            refused = grounded.empty
+            text = grounded.answer
         sources = [] if refused else cited_sources(text, hits)
+        if refused:
+            text = REFUSAL
+        elif note := year_note(question, [f"{s.title} {s.file}" for s in sources]):
+            checks["year_note"] = note
+            text = f"{text}\n\n{note}"
         out.result = Answer(asked, text, refused, sources, timings=timings, query=question,
-                            related=related if refused else [])  # fmt: skip
+                            related=related if refused else [], checks=checks)  # fmt: skip
 
 
 def retrieval_answer(retrieval: Retrieval) -> Answer:

@@ -162,7 +162,10 @@ def test_whole_run_with_a_scripted_llm(tmp_path: Path) -> None:
     assert result.gate_failed == ["answer_accuracy = 0.5 < 0.9"]
     rows = read_results(out)
     assert [r["id"] for r in rows] == ["good", "bad", "none"]
-    assert rows[1]["missing"] == ["24060000000"]
+    # "240억 원" is in no passage (the notice says 240억 6천만 원): the guard refused it
+    assert rows[1]["refused"] and rows[1]["missing"] == ["(거절)"]
+    assert rows[1]["guard_checks"] == {"dropped": ["총사업비는 240억 원입니다 [1]."]}
+    assert s["grounded_numbers"] == 1.0
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "실패 목록 (1건)" in html and "240억 6천만 원" in html and "품질 기준: 실패" in html
     assert html.count("data:image/png;base64,") == 2  # per-type accuracy and latency plots

@@ -1,0 +1,103 @@
+"""Grounding guards: deterministic checks an answer passes before anyone sees it.
+
+Users act on numbers, and the small model sometimes writes one that no passage holds, with a
+citation ("기업당 사업화 자금을 10억원으로 받습니다 [1]" from a notice that says no such
+thing). Every amount, date, percentage and number a sentence states must occur, by value, in the
+passages it cites (all passages when it cites none); a sentence that fails is dropped, and an
+answer left with no claim becomes a refusal. A question about one year answered from a document
+of another year says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from korean import ANSWER_SENTENCE_END, CITATION, Fact, extract_facts, same_fact
+
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+_DIGITS = re.compile(r"\d[\d,]*")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*년")
+_DOC_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+DROPPED_NOTE = "(문서에서 확인되지 않는 숫자가 있는 문장은 뺐습니다.)"
+
+
+@dataclass
+class Grounded:
+    answer: str
+    dropped: list[str] = field(default_factory=list)  # the sentences taken out
+
+    @property
+    def empty(self) -> bool:
+        """Nothing but citation markers and punctuation is left."""
+        return not re.sub(r"[\W\d_]+", "", CITATION.sub("", self.answer))
+
+
+def claimed_facts(sentence: str) -> set[Fact]:
+    """The facts a sentence states: no citation markers, no list numbering."""
+    return extract_facts(_LIST_MARKER.sub("", CITATION.sub("", sentence)))
+
+
+def is_grounded(fact: Fact, pool: str, pool_facts: set[Fact]) -> bool:
+    if any(same_fact(fact, f) for f in pool_facts):
+        return True
+    if fact.kind == "number":  # a bare number may sit inside a date or an amount in the text
+        return fact.value in {d.replace(",", "") for d in _DIGITS.findall(pool)}
+    return False
+
+
+def ungrounded_facts(sentence: str, passages: Sequence[str]) -> list[Fact]:
+    """Facts of `sentence` that the passages it cites (all, if none) do not hold."""
+    refs = [int(n) for n in CITATION.findall(sentence) if 1 <= int(n) <= len(passages)]
+    pool = "\n".join(passages[n - 1] for n in refs) if refs else "\n".join(passages)
+    pool_facts = extract_facts(pool)
+    return sorted((f for f in claimed_facts(sentence) if not is_grounded(f, pool, pool_facts)),
+                  key=lambda f: (f.kind, f.value))  # fmt: skip
+
+
+def ground_numbers(answer: str, passages: Sequence[str]) -> Grounded:
+    """Drop each sentence that states a fact its cited passages do not hold."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    pos = 0
+    for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
+        end = m.end() if m else len(answer)
+        piece = answer[pos:end]
+        pos = end
+        if piece.strip() and ungrounded_facts(piece, passages):
+            dropped.append(piece.strip())
+        else:
+            kept.append(piece)
+    text = "".join(kept).strip()
+    if dropped and text:
+        text = f"{text}\n\n{DROPPED_NOTE}"
+    return Grounded(text, dropped)
+
+
+def grounded_numbers(answer: str, passages: Sequence[str]) -> bool:
+    """Every number of every sentence occurs in the passages it cites (the eval metric). Our
+    own notes (※ …, the dropped-sentence note) are no claims."""
+    pos = 0
+    for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
+        end = m.end() if m else len(answer)
+        piece = answer[pos:end].strip()
+        pos = end
+        if piece.startswith("※") or piece == DROPPED_NOTE:
+            continue
+        if ungrounded_facts(piece, passages):
+            return False
+    return True
+
+
+def year_note(question: str, cited_titles: Sequence[str]) -> str:
+    """'' unless the question names a year and every cited document names only other years."""
+    asked = set(_YEAR.findall(question))
+    if not asked or not cited_titles:
+        return ""
+    years = [set(_DOC_YEAR.findall(t)) for t in cited_titles]
+    if any(not ys or ys & asked for ys in years):
+        return ""
+    found = sorted(set().union(*years))
+    return (f"※ 질문하신 {', '.join(sorted(asked))}년이 아니라 {', '.join(found)}년 문서를 "
+            "근거로 한 답변입니다. 해당 연도의 공고를 확인해 주세요.")  # fmt: skip
