@@ -114,3 +114,24 @@ def test_filters_narrow_the_search_and_bad_dates_are_a_400(retriever: Retriever)
     bad = http.post("/v1/chat/completions", json={
         "messages": [{"role": "user", "content": Q}], "filters": {"date_from": "2025/3/4"}})  # fmt: skip
     assert bad.status_code in (400, 422)
+
+
+def test_stream_sends_the_sources_before_the_first_token_and_the_checked_answer_last(
+    retriever: Retriever,
+) -> None:
+    http = client_for(
+        retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]. 국비는 999억 원입니다 [1].")
+    )
+    stream = http.post("/v1/chat/completions",
+                       json={"stream": True, "messages": [{"role": "user", "content": Q}]})  # fmt: skip
+    events = [json.loads(line[6:]) for line in stream.text.splitlines()
+              if line.startswith("data: {")]  # fmt: skip
+    first_text = next(i for i, e in enumerate(events) if e["choices"][0]["delta"].get("content"))
+    early = next(i for i, e in enumerate(events) if e.get("sources"))
+    assert early < first_text
+    assert events[early]["sources"][0]["file"] == "대구_AI대전환_사업_개요.pdf"
+    last = events[-1]
+    assert last["choices"][0]["finish_reason"] == "stop"
+    assert (
+        last["answer"].startswith("총 예산은 236억 원입니다 [1].") and "999억" not in last["answer"]
+    )

@@ -64,10 +64,17 @@ def browser(app: tuple[str, Settings]) -> Iterator[object]:
         b.close()
 
 
-def ask(page: object, question: str) -> list[str]:
-    """Type, send, and wait for the answer; returns the answer texts seen while streaming."""
+def ask(page: object, question: str, timings: dict[str, float] | None = None) -> list[str]:
+    """Type, send, and wait for the answer; returns the answer texts seen while streaming.
+    `timings["sources_s"]`: seconds from the click until the found passages showed."""
     page.fill("#question textarea", question)  # type: ignore[attr-defined]
+    start = time.monotonic()
     page.click("#send")  # type: ignore[attr-defined]
+    if timings is not None:
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "document.querySelector('#chat').innerText.includes('찾은 근거')", polling=20
+        )
+        timings["sources_s"] = time.monotonic() - start
     seen: list[str] = []
     deadline = time.monotonic() + ANSWER_TIMEOUT_MS / 1000
     bots = "#chat .message-row.bot-row, #chat [data-testid='bot']"
@@ -90,7 +97,10 @@ def test_ask_see_streamed_answer_open_citation_and_give_feedback(
     page.wait_for_selector("#question textarea", timeout=60_000)
     assert "색인된 문서 4건" in page.inner_text("#notice")
 
-    seen = ask(page, "대구시 AI 대전환 사업의 총 예산은?")
+    timings: dict[str, float] = {}
+    seen = ask(page, "대구시 AI 대전환 사업의 총 예산은?", timings)
+    print(f"sources shown {timings['sources_s']:.2f} s after sending")
+    assert timings["sources_s"] < 1.0  # long before the model's first token (seconds on a CPU)
     assert len(seen) >= 2, f"no streaming seen: {seen}"  # partial text before the final one
     final = seen[-1]
     assert "236억" in final and "대구_AI대전환_사업_개요.pdf" in final

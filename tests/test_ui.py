@@ -27,9 +27,17 @@ def make(retriever: Retriever, llm) -> Assistant:
 
 
 def test_respond_streams_then_shows_sources(retriever: Retriever) -> None:
-    states = list(respond(make(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1].")), Q, []))
+    found: list = []
+    states = list(respond(make(retriever, ScriptedLLM("총 예산은 236억 원입니다 [1].")), Q, [],
+                          on_found=found.append))  # fmt: skip
     assert states[0][-1] == {"role": "assistant", "content": ""}
-    assert any(s[-1]["content"] == "총 예산" for s in states)  # a partial, streamed state
+    # the passages show before the first token, then under the streaming text
+    waiting = states[1][-1]["content"]
+    assert (
+        waiting.startswith("\n\n🔎 **찾은 근거**") and "대구_AI대전환_사업_개요.pdf 1쪽" in waiting
+    )
+    assert len(found) == 1 and found[0][0].file == "대구_AI대전환_사업_개요.pdf"
+    assert any(s[-1]["content"] == "총 예산" + waiting for s in states)  # a partial, streamed state
     final = states[-1]
     assert final[0] == {"role": "user", "content": Q}
     assert final[1]["content"].startswith("총 예산은 236억 원입니다 [1].")

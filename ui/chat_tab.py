@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from ingest import ManifestRow
-from rag import Answer, Assistant, FeedbackStore
+from rag import Answer, Assistant, FeedbackStore, Source
 from search import IndexMismatchError, SearchFilter
 from serving import ServingError
 
@@ -53,6 +53,15 @@ def format_sources(answer: Answer) -> str:
         link = f" ([원문]({doc_href(s.doc_id, s.page, s.unit)}))" if s.doc_id else ""
         lines.append(f"- [{s.ref}] **{md_text(s.file)}** {md_text(s.location)}{link} — "
                      f"{snippet}…")  # fmt: skip
+    return "\n".join(lines)
+
+
+def format_found(found: list[Source]) -> str:
+    """Shown under the answer while the model writes it: the passages it is reading."""
+    if not found:
+        return ""
+    lines = ["", "", "🔎 **찾은 근거** (답변을 작성하는 중입니다…)"]
+    lines += [f"- [{s.ref}] {md_text(s.file)} {md_text(s.location)}" for s in found]
     return "\n".join(lines)
 
 
@@ -106,6 +115,7 @@ def respond(
     *,
     max_chars: int = 1000,
     max_turns: int = 30,
+    on_found: Callable[[list[Source]], None] | None = None,
 ) -> Iterator[list[Message]]:
     """Stream one answer into the conversation; errors become a Korean sentence, never a trace.
 
@@ -128,9 +138,15 @@ def respond(
     text = ""
     try:
         stream = assistant.stream(question, earlier[-5:], where)
+        told = False
         for delta in stream:
             text += delta
-            yield [*history, {"role": "assistant", "content": md_answer(text)}]
+            if stream.found and not told:
+                told = True
+                if on_found is not None:
+                    on_found(stream.found)
+            waiting = format_found(stream.found)
+            yield [*history, {"role": "assistant", "content": md_answer(text) + waiting}]
         result = stream.result
         if result is not None:
             text = md_answer(result.answer) + format_sources(result)
@@ -289,9 +305,17 @@ def build_chat_tab(
             yield displayed(refused), refused, known, keep, keep, keep
             return
         done: list[Answer] = []
+        found: list[list[Source]] = []
         state: list[Message] = history
         for state in respond(assistant, message, history, done.append, where,
-                             max_chars=limits.max_chars, max_turns=limits.max_turns):  # fmt: skip
+                             max_chars=limits.max_chars, max_turns=limits.max_turns,
+                             on_found=found.append):  # fmt: skip
+            if len(found) == 1:  # the passages, in the viewer before the first token
+                early = {"answer": "", "view": [s.to_dict() for s in found.pop()]}
+                pick, label = viewer_update(early)
+                yield (displayed(state), state, known, pick, render(early, label, terms),
+                       early)  # fmt: skip
+                continue
             yield displayed(state), state, known, keep, keep, keep
         if done:
             record = answer_record(done[0])

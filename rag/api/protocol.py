@@ -98,6 +98,10 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChunkChoice]
     citations: list[Citation] | None = None
     refused: bool | None = None
+    # Extensions: the passages found, in one early chunk before the first token; and on the
+    # last chunk the answer as checked by the grounding guards (may differ from the deltas).
+    sources: list[Citation] | None = None
+    answer: str | None = None
 
 
 class ErrorDetail(BaseModel):

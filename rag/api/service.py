@@ -6,10 +6,11 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from search import SearchFilter, doc_key
 
-from ..answer import Answer, Assistant
+from ..answer import Answer, Assistant, Source
 from .protocol import (
     AnswerMessage,
     ChatCompletion,
@@ -56,7 +57,21 @@ def conversation_of(request: ChatCompletionRequest, max_chars: int = 1000) -> tu
     return users[:-1][-5:], users[-1]
 
 
+@dataclass(frozen=True)
+class Found:
+    """The passages retrieval found, before the model's first token."""
+
+    sources: list[Source]
+
+
+Event = str | Found | Answer
+
+
 def citations(answer: Answer) -> list[Citation]:
+    return source_citations(answer.sources)
+
+
+def source_citations(sources: list[Source]) -> list[Citation]:
     return [
         Citation(
             ref=s.ref,
@@ -67,7 +82,7 @@ def citations(answer: Answer) -> list[Citation]:
             text=s.text,
             doc_id=doc_key(s.doc_id) if s.doc_id else "",
         )
-        for s in answer.sources
+        for s in sources
     ]
 
 
@@ -102,7 +117,7 @@ class CompletionService:
     def complete(self, request: ChatCompletionRequest) -> ChatCompletion:
         return self.completion(self.events(request))
 
-    def completion(self, events: Iterator[str | Answer]) -> ChatCompletion:
+    def completion(self, events: Iterator[Event]) -> ChatCompletion:
         """The non-streamed reply: the finished answer (citations repaired, refusals
         normalised), not the raw deltas."""
         answer = next(e for e in events if isinstance(e, Answer))
@@ -112,15 +127,22 @@ class CompletionService:
             citations=citations(answer), refused=answer.refused,
         )  # fmt: skip
 
-    def events(self, request: ChatCompletionRequest) -> Iterator[str | Answer]:
-        """Text deltas, then the finished Answer. Closing it early (the client left) stops the
-        model's generation and frees the lock for the next caller."""
+    def events(self, request: ChatCompletionRequest) -> Iterator[Event]:
+        """The passages found (as soon as retrieval ends), text deltas, then the finished
+        Answer. Closing it early (the client left) stops the model's generation and frees the
+        lock for the next caller."""
         history, question = conversation_of(request, self.max_question_chars)
         with self._lock:
             answer_stream = self.assistant.stream(question, history, filter_of(request))
             deltas = iter(answer_stream)
+            told = False
             try:
-                yield from deltas
+                for delta in deltas:
+                    if answer_stream.found and not told:
+                        told = True
+                        yield Found(answer_stream.found)
+                    if delta:
+                        yield delta
             finally:
                 close = getattr(deltas, "close", None)
                 if close is not None:
@@ -132,7 +154,7 @@ class CompletionService:
     def stream(self, request: ChatCompletionRequest) -> Iterator[ChatCompletionChunk]:
         return self.chunks(self.events(request))
 
-    def chunks(self, events: Iterator[str | Answer]) -> Iterator[ChatCompletionChunk]:
+    def chunks(self, events: Iterator[Event]) -> Iterator[ChatCompletionChunk]:
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         def chunk(delta: Delta, **extra: object) -> ChatCompletionChunk:
@@ -143,7 +165,11 @@ class CompletionService:
         yield chunk(Delta(role="assistant", content=""))
         for event in events:
             if isinstance(event, Answer):
+                # `answer`: the text after the grounding guards, which may have dropped a
+                # streamed sentence; show it in place of the streamed text.
                 yield chunk(Delta(), finish_reason="stop", citations=citations(event),
-                            refused=event.refused)  # fmt: skip
+                            refused=event.refused, answer=event.answer)  # fmt: skip
+            elif isinstance(event, Found):
+                yield chunk(Delta(), sources=source_citations(event.sources))
             else:
                 yield chunk(Delta(content=event))
