@@ -195,6 +195,26 @@ def test_a_huge_question_is_refused_at_once_in_the_chat(web: Web) -> None:
     assert too_big.status_code == 413 and "너무 큽니다" in too_big.json()["error"]["message"]
 
 
+def test_the_chat_stops_generating_when_the_browser_leaves(web: Web) -> None:
+    http = httpx.Client(base_url=web.url, timeout=60)
+    deps = dependencies(http)
+    ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+    web.llm.n, web.llm.delay_s, web.llm.pulled = 400, 0.02, 0
+    web.llm.closed.clear()
+    try:
+        session = "leaving1"
+        http.post("/gradio_api/queue/join", json={
+            "data": [Q, None, None, [], [], [], "", ""], "fn_index": ask, "session_hash": session})  # fmt: skip
+        with http.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as s:
+            for n, _ in enumerate(s.iter_lines()):
+                if n > 12 and web.llm.pulled:
+                    break
+        assert web.llm.closed.wait(10), "the answer went on after the browser left"
+        assert web.llm.pulled < 300
+    finally:
+        web.llm.n, web.llm.delay_s = 5, 0.0
+
+
 def test_api_caps_body_and_question_and_stops_when_the_client_leaves(sample_retriever: Retriever
                                                                     ) -> None:  # fmt: skip
     llm = SlowLLM(n=400, delay_s=0.02)
