@@ -20,7 +20,7 @@ from .errors import ServingError
 from .export import export_hf
 from .models import BUNDLED_MODELS
 from .provision import fetch_model, is_provisioned
-from .runtime import embedded_server, local_model_path
+from .runtime import ServerLock, embedded_server, local_model_path, server_lock_path
 from .vllm import VLLMConfig, vllm_command
 
 app = typer.Typer(add_completion=False, help="Provision models and run the LLM server.")
@@ -78,6 +78,11 @@ def start(
     if model_path is not None:
         settings = settings.model_copy(update={"llm_model_path": model_path})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    owner = ServerLock.take(server_lock_path(settings))  # held while it serves: others reuse it
+    if owner is None:
+        err.print(f"[red]포트 {settings.llm_port}의 언어 모델 서버는 이미 다른 프로그램이 실행 "
+                  "중입니다 (another axa-serve or axa-chat); 그대로 쓰면 됩니다.")  # fmt: skip
+        raise typer.Exit(1)
     try:
         server = embedded_server(settings)
         url = server.start(timeout_s=settings.llm_start_timeout_s)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -130,13 +132,22 @@ def chat_model(settings: Settings) -> Iterator[ChatModel]:
     """
     base_url = settings.llm_base_url
     server: EmbeddedLlamaServer | None = None
+    owner: ServerLock | None = None
     if base_url is None:
         local = f"http://{settings.llm_host}:{settings.llm_port}/v1"
+        owner = ServerLock.take(server_lock_path(settings))
         if is_healthy(local):
             base_url = local
+        elif owner is None:
+            # another process (axa-serve start, axa-chat) is loading the model: wait for it
+            # rather than load it twice and lose the port to it
+            base_url = wait_healthy(local, settings.llm_start_timeout_s)
         else:
             server = embedded_server(settings)
             base_url = server.start(timeout_s=settings.llm_start_timeout_s)
+        if server is None and owner is not None:
+            owner.release()
+            owner = None
     client = OpenAIChatModel(
         base_url, settings.llm_model, api_key=settings.llm_api_key,
         timeout_s=settings.llm_timeout_s,
@@ -149,3 +160,46 @@ def chat_model(settings: Settings) -> Iterator[ChatModel]:
     finally:
         if server is not None:
             server.stop()
+        if owner is not None:
+            owner.release()
+
+
+class ServerLock:
+    """Who runs the embedded server on a port: an exclusive lock file held for the server's
+    life (the OS drops it when the process dies, even by kill -9)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    @classmethod
+    def take(cls, path: Path) -> ServerLock | None:
+        """The lock, or None when another process holds it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return None
+        return cls(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+
+def server_lock_path(settings: Settings) -> Path:
+    return settings.data_dir / f"llm-server-{settings.llm_port}.lock"
+
+
+def wait_healthy(base_url: str, timeout_s: float, poll_s: float = 0.5) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if is_healthy(base_url, timeout_s=2.0):
+            return base_url
+        time.sleep(poll_s)
+    raise LLMUnavailableError(
+        f"another process is starting the LLM server at {base_url}, and it was not ready "
+        f"after {timeout_s:.0f}s"
+    )

@@ -149,3 +149,43 @@ def test_export_hf_strips_the_quantizer_marker_and_reports_missing_parts(tmp_pat
         with pytest.raises(ServingError) as exc:
             export_hf(gguf, tmp_path / "out")
         assert str(exc.value) == MISSING
+
+
+def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Path) -> None:
+    """axa-serve start (or axa-chat) holds the port's lock while it loads the model; axa-ask
+    waits for it instead of loading the model again and losing the port."""
+    import http.server
+    import threading
+
+    from axa_settings import Settings
+    from serving.runtime import ServerLock, chat_model, server_lock_path
+    from tests.conftest import free_port
+
+    port = free_port()
+    settings = Settings(data_dir=tmp_path, llm_port=port, llm_model="not-a-bundled-model",
+                        llm_start_timeout_s=20)  # fmt: skip
+    holder = ServerLock.take(server_lock_path(settings))  # "another process" is starting it
+    assert holder is not None and ServerLock.take(server_lock_path(settings)) is None
+
+    class Models(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"data": []}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", port), Models)
+    threading.Timer(
+        1.5, lambda: threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ).start()  # the model "finishes loading" 1.5 s later
+    try:
+        with chat_model(settings) as llm:  # starting one here would fail: no such model
+            assert getattr(llm, "base_url", "") == f"http://127.0.0.1:{port}/v1"
+    finally:
+        httpd.shutdown()
+        holder.release()
+    again = ServerLock.take(server_lock_path(settings))
+    assert again is not None  # released with its holder
+    again.release()
