@@ -45,6 +45,19 @@ def best_passage(sentence: str, passages: Sequence[str], terms: Terms) -> int | 
     return best if best_score >= 2.0 else None
 
 
+def best_supporting(sentence: str, passages: Sequence[str], terms: Terms) -> int | None:
+    """1-based number of the passage that supports `sentence` (all its numbers, half its
+    words) with the most shared words; None if none does. The passage sharing the most words
+    may lack the sentence's date, which another one holds."""
+    wanted = set(terms(sentence))
+    scored = [
+        (sum(2.0 if _NUMBER.search(t) else 1.0 for t in wanted & set(terms(text))), -i, i)
+        for i, text in enumerate(passages, start=1)
+        if supports(sentence, text, terms)
+    ]
+    return max(scored)[2] if scored else None
+
+
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -76,8 +89,8 @@ def fix_citations(answer: str, passages: Sequence[str], terms: Terms) -> str:
         refs = [int(r) for r in CITATION.findall(sentence)]
         if refs and not any(1 <= n <= len(passages) and supports(sentence, passages[n - 1], terms)
                             for n in refs):  # fmt: skip
-            best = best_passage(sentence, passages, terms)
-            if best is not None and supports(sentence, passages[best - 1], terms):
+            best = best_supporting(sentence, passages, terms)
+            if best is not None:
                 first = True
 
                 def repoint(_: re.Match[str], best: int = best) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from korean import ANSWER_SENTENCE_END, CITATION, Fact, extract_facts, same_fact
 
-_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])(?:\s+|$)")
 _DIGITS = re.compile(r"\d[\d,]*")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*년")
 _DOC_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")

@@ -57,3 +57,20 @@ def test_wrong_citation_is_repointed(kiwi) -> None:
     assert fix_citations(right, passages, terms) == right  # supported citations stay
     unsupported = "국비는 999억 원입니다 [1]."  # no passage holds it: left for the reader to see
     assert fix_citations(unsupported, passages, terms) == unsupported
+
+
+def test_a_citation_moves_to_the_passage_that_holds_the_sentence_s_date(kiwi) -> None:
+    """The passage sharing the most words lacks the deadline; the one that holds it wins."""
+    from rag.citations import best_supporting, fix_citations
+    from search import KiwiBM25
+
+    words = KiwiBM25(kiwi).terms
+
+    passages = [
+        "글로벌 IP스타기업 졸업기업도 추가 1회에 한하여 신청 가능함. 2026년 신청 가능",
+        "글로벌 IP스타기업 신청 접수기간: 2026. 1. 12.(월) ~ 2026. 2. 19.(목) 18:00",
+    ]
+    sentence = "글로벌 IP스타기업 신청은 2026년 1월 12일부터 2026년 2월 19일까지입니다 [1]."
+    assert best_passage(sentence, passages, words) == 1  # most shared words
+    assert best_supporting(sentence, passages, words) == 2  # holds every number
+    assert fix_citations(sentence, passages, words).endswith("19일까지입니다 [2].")

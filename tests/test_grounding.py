@@ -82,3 +82,9 @@ def test_the_assistant_refuses_rather_than_show_an_invented_amount(
 def test_our_own_notes_do_not_count_against_grounding() -> None:
     note = year_note("2026년 마감은?", ["2025년 공고.pdf"])
     assert grounded_numbers(f"마감은 3월 4일입니다 [1].\n\n{note}", [PASSAGE])
+
+
+def test_list_numbers_are_no_claims_when_the_list_breaks_into_sentences() -> None:
+    answer = "신청할 수 있는 기업은 다음과 같습니다 [1].  1. 대전에 본사가 있는 기업 [1] 2. 국비를 받는 기업 [1]"
+    passages = ["대전에 본사가 있는 기업, 국비 140억 원을 받는 기업이 신청할 수 있다"]
+    assert grounded_numbers(answer, passages) and ground_numbers(answer, passages).dropped == []
