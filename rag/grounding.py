@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from korean import ANSWER_SENTENCE_END, CITATION, Fact, extract_facts, same_fact
 
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])(?:\s+|$)")
+# "… 기업 [1] 2." — the next item's number, left at the end when a list breaks into sentences
+_NEXT_ITEM = re.compile(r"(?:^|\s)\d{1,2}[.)]\s*$")
 _DIGITS = re.compile(r"\d[\d,]*")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*년")
 _DOC_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -36,7 +38,7 @@ class Grounded:
 
 def claimed_facts(sentence: str) -> set[Fact]:
     """The facts a sentence states: no citation markers, no list numbering."""
-    return extract_facts(_LIST_MARKER.sub("", CITATION.sub("", sentence)))
+    return extract_facts(_NEXT_ITEM.sub("", _LIST_MARKER.sub("", CITATION.sub("", sentence))))
 
 
 def is_grounded(fact: Fact, pool: str, pool_facts: set[Fact]) -> bool:
