@@ -2,7 +2,6 @@
 dates, percentages and counts (normalised), and the 17 시·도 names. Pure functions over text."""
 
 from .facts import FACT_SPANS, Fact, extract_facts, fact_recall, parse_amount, same_fact
-from .questions import is_yes_no
 from .regions import REGIONS, region_mentions, regions_in
 from .sentences import (
     ANSWER_SENTENCE_END,
@@ -24,7 +23,6 @@ __all__ = [
     "answer_sentences",
     "extract_facts",
     "fact_recall",
-    "is_yes_no",
     "parse_amount",
     "region_mentions",
     "regions_in",

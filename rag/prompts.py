@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
 
-from korean import is_yes_no
-
-PROMPT_VERSION = "2026-12-01.1"
+PROMPT_VERSION = "2026-11-22.4"
 
 REFUSAL = "문서에서 찾을 수 없습니다."
 
@@ -40,18 +38,8 @@ USER = Template(
 $passages
 
 [질문]
-$question$hint"""
+$question"""
 )
-
-# Yes/no questions ("김치냉장고도 지원받을 수 있나요?") were refused although the deciding rule
-# was in the passages: the small model looked for a literal answer instead of applying the rule.
-YES_NO_HINT = """
-
-[답변 방식]
-예/아니요로 답할 질문입니다. [자료]의 지원 대상, 제외 대상, 불가·제한, 우대, 한도 규정을 질문의 경우에 적용해 판단하세요.
-- 첫 문장을 "예,", "아니요," 또는 "조건에 따라 다릅니다."로 시작합니다.
-- 이어서 판단 근거가 된 규정을 자료에 적힌 그대로 인용하고 [번호]를 붙입니다.
-- 질문과 같은 문장이 자료에 없어도 규정으로 판단할 수 있으면 답합니다. 판단할 규정이 자료에 없을 때만 "$refusal"라고 답합니다."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +56,9 @@ def build_messages(
     body = "\n\n".join(
         PASSAGE.substitute(n=p.n, file=p.file, location=p.location, text=p.text) for p in passages
     )
-    hint = Template(YES_NO_HINT).substitute(refusal=REFUSAL) if is_yes_no(question) else ""
-    user = USER.substitute(passages=body, question=question.strip(), hint=hint)
     return [
         {"role": "system", "content": SYSTEM.substitute(today=today, refusal=REFUSAL)},
-        {"role": "user", "content": user},
+        {"role": "user", "content": USER.substitute(passages=body, question=question.strip())},
     ]
 
 

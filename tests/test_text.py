@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from ingest import KoreanChunker
 from ingest.clean import clean_text
 from search import Document, KiwiBM25, Page, term_id
@@ -55,28 +53,3 @@ def test_bm25_vectors(kiwi) -> None:
     # tf=2: 2*(1.2+1)/(2+1.2) = 1.375 ; tf=1: 2.2/2.2 = 1.0
     assert abs(weights[term_id("예산")] - 1.375) < 1e-9
     assert abs(weights[term_id("국비")] - 1.0) < 1e-9
-
-
-@pytest.mark.parametrize(("question", "yes_no"), [
-    ("가게에 김치냉장고를 샀는데 지원받을 수 있나요?", True),
-    ("대기업도 참여할 수 있나요?", True),
-    ("작년에 받았는데 올해 또 신청할 수 있나요", True),
-    ("제출할 회사 소개자료는 한국어 자료만 준비하면 되나요?", True),
-    ("어떤 기업이 신청할 수 있나요?", False),  # a question word: not yes/no
-    ("마감은 언제인가요?", False),
-    ("지원 한도는 얼마인가요?", False),
-    ("대구시 AI 대전환 사업의 총 예산은?", False),
-])  # fmt: skip
-def test_yes_no_questions_are_told_by_their_grammar(question: str, yes_no: bool) -> None:
-    from korean import is_yes_no
-
-    assert is_yes_no(question) is yes_no
-
-
-def test_a_yes_no_question_gets_the_rule_applying_instructions() -> None:
-    from rag import build_messages
-
-    yes = build_messages("대기업도 참여할 수 있나요?", [], today="2026-12-01")[1]["content"]
-    assert "[답변 방식]" in yes and '"아니요,"' in yes and "문서에서 찾을 수 없습니다." in yes
-    wh = build_messages("마감은 언제인가요?", [], today="2026-12-01")[1]["content"]
-    assert "[답변 방식]" not in wh and wh.endswith("[질문]\n마감은 언제인가요?")
