@@ -117,7 +117,10 @@ def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) ->
         end = m.start() if m else len(answer)
         sentence = answer[pos:end]
         if sentence.strip() and not CITATION.search(sentence):
-            n = best_passage(sentence, passages, terms)
+            # the passage that holds all the sentence's numbers, else the one sharing most words
+            n = best_supporting(sentence, passages, terms) or best_passage(
+                sentence, passages, terms
+            )
             if n is not None:
                 punct = _TRAILING_PUNCT.search(sentence)
                 cut = punct.start() if punct else len(sentence)

@@ -74,3 +74,5 @@ def test_a_citation_moves_to_the_passage_that_holds_the_sentence_s_date(kiwi) ->
     assert best_passage(sentence, passages, words) == 1  # most shared words
     assert best_supporting(sentence, passages, words) == 2  # holds every number
     assert fix_citations(sentence, passages, words).endswith("19일까지입니다 [2].")
+    uncited = sentence.replace(" [1]", "")  # the model cited nothing: the same passage is chosen
+    assert add_missing_citations(uncited, passages, words).endswith("19일까지입니다 [2].")
