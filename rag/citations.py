@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from korean import ANSWER_SENTENCE_END, CITATION
 
 _TRAILING_PUNCT = re.compile(r"([.!?。]*)$")
+_MARKER = re.compile(r"^\s*(?:\d{1,2}|[가-하])[.)]?\s*$")  # a list item's number: no claim
 _NUMBER = re.compile(r"\d")
 
 Terms = Callable[[str], list[str]]
@@ -116,7 +117,7 @@ def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) ->
     for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
         end = m.start() if m else len(answer)
         sentence = answer[pos:end]
-        if sentence.strip() and not CITATION.search(sentence):
+        if sentence.strip() and not CITATION.search(sentence) and not _MARKER.match(sentence):
             # the passage that holds all the sentence's numbers, else the one sharing most words
             n = best_supporting(sentence, passages, terms) or best_passage(
                 sentence, passages, terms

@@ -76,3 +76,6 @@ def test_a_citation_moves_to_the_passage_that_holds_the_sentence_s_date(kiwi) ->
     assert fix_citations(sentence, passages, words).endswith("19일까지입니다 [2].")
     uncited = sentence.replace(" [1]", "")  # the model cited nothing: the same passage is chosen
     assert add_missing_citations(uncited, passages, words).endswith("19일까지입니다 [2].")
+    listed = "신청 기간은 다음과 같습니다.\n\n1. 2026년 1월 12일부터\n2. 2026년 2월 19일까지"
+    cited = add_missing_citations(listed, passages, words)
+    assert "\n\n1.\n" not in cited and "1. 2026년" in cited  # list numbers get no [n]
