@@ -199,7 +199,7 @@ def test_the_chat_stops_generating_when_the_browser_leaves(web: Web) -> None:
     http = httpx.Client(base_url=web.url, timeout=60)
     deps = dependencies(http)
     ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
-    web.llm.n, web.llm.delay_s, web.llm.pulled = 400, 0.02, 0
+    web.llm.n, web.llm.delay_s, web.llm.pulled = 2000, 0.01, 0  # 20 s if nobody stops it
     web.llm.closed.clear()
     try:
         session = "leaving1"
@@ -209,8 +209,8 @@ def test_the_chat_stops_generating_when_the_browser_leaves(web: Web) -> None:
             for n, _ in enumerate(s.iter_lines()):
                 if n > 12 and web.llm.pulled:
                     break
-        assert web.llm.closed.wait(10), "the answer went on after the browser left"
-        assert web.llm.pulled < 300
+        assert web.llm.closed.wait(15), "the answer went on after the browser left"
+        assert web.llm.pulled < 1500
     finally:
         web.llm.n, web.llm.delay_s = 5, 0.0
 

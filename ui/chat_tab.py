@@ -8,7 +8,7 @@ input is ever a file. Handlers are plain functions (`respond`, `search_filter`,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +116,7 @@ def respond(
     max_chars: int = 1000,
     max_turns: int = 30,
     on_found: Callable[[list[Source]], None] | None = None,
-) -> Iterator[list[Message]]:
+) -> Generator[list[Message], None, None]:
     """Stream one answer into the conversation; errors become a Korean sentence, never a trace.
 
     `history` is the server's own copy of the conversation (users' questions as typed, answers
@@ -138,15 +138,21 @@ def respond(
     text = ""
     try:
         stream = assistant.stream(question, earlier[-5:], where)
+        deltas = iter(stream)
         told = False
-        for delta in stream:
-            text += delta
-            if stream.found and not told:
-                told = True
-                if on_found is not None:
-                    on_found(stream.found)
-            waiting = format_found(stream.found)
-            yield [*history, {"role": "assistant", "content": md_answer(text) + waiting}]
+        try:
+            for delta in deltas:
+                text += delta
+                if stream.found and not told:
+                    told = True
+                    if on_found is not None:
+                        on_found(stream.found)
+                waiting = format_found(stream.found)
+                yield [*history, {"role": "assistant", "content": md_answer(text) + waiting}]
+        finally:  # closed early (the browser left): stop the model now, not at the next GC
+            close = getattr(deltas, "close", None)
+            if close is not None:
+                close()
         result = stream.result
         if result is not None:
             text = md_answer(result.answer) + format_sources(result)
@@ -307,16 +313,20 @@ def build_chat_tab(
         done: list[Answer] = []
         found: list[list[Source]] = []
         state: list[Message] = history
-        for state in respond(assistant, message, history, done.append, where,
-                             max_chars=limits.max_chars, max_turns=limits.max_turns,
-                             on_found=found.append):  # fmt: skip
-            if len(found) == 1:  # the passages, in the viewer before the first token
-                early = {"answer": "", "view": [s.to_dict() for s in found.pop()]}
-                pick, label = viewer_update(early)
-                yield (displayed(state), state, known, pick, render(early, label, terms),
-                       early)  # fmt: skip
-                continue
-            yield displayed(state), state, known, keep, keep, keep
+        replies = respond(assistant, message, history, done.append, where,
+                          max_chars=limits.max_chars, max_turns=limits.max_turns,
+                          on_found=found.append)  # fmt: skip
+        try:
+            for state in replies:
+                if len(found) == 1:  # the passages, in the viewer before the first token
+                    early = {"answer": "", "view": [s.to_dict() for s in found.pop()]}
+                    pick, label = viewer_update(early)
+                    yield (displayed(state), state, known, pick, render(early, label, terms),
+                           early)  # fmt: skip
+                    continue
+                yield displayed(state), state, known, keep, keep, keep
+        finally:
+            replies.close()
         if done:
             record = answer_record(done[0])
             pick, label = viewer_update(record)
