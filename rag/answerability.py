@@ -11,8 +11,6 @@ from collections.abc import Sequence
 
 from korean import REGIONS, regions_in
 
-__all__ = ["REGIONS", "missing_regions", "regions_in"]
-
 
 def missing_regions(question: str, passages: Sequence[str]) -> list[str]:
     """Regions the question names that no passage mentions in any form."""

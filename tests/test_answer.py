@@ -114,7 +114,7 @@ def test_region_the_corpus_never_mentions_is_refused_with_a_hint(retriever: Retr
      ("경기도 기업", {"경기"}), ("우리 회사(대구, 제조업)", {"대구"}), ("대구분 기준", set())],
 )  # fmt: skip
 def test_regions_in(text: str, regions: set[str]) -> None:
-    from rag.answerability import regions_in
+    from korean import regions_in
 
     assert regions_in(text) == regions
 
