@@ -185,10 +185,9 @@ def test_a_huge_question_is_refused_at_once_in_the_chat(web: Web) -> None:
     deps = dependencies(http)
     ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
     asked = len(web.llm.requests)
-    started = time.monotonic()
     huge = "가" * 10_000  # 30 KB of UTF-8: under the body cap, over the question cap
     out = run_event(http, ask, [huge, None, None, [], [], [], "", ""])
-    assert time.monotonic() - started < 10
+    # refused before the model: it never got the question
     assert "질문이 너무 깁니다" in out and len(web.llm.requests) == asked
     too_big = http.post("/gradio_api/queue/join", content=b"x" * (65 * 1024),
                         headers={"content-type": "application/json"})  # fmt: skip
