@@ -54,6 +54,12 @@ def format_list(loaders: tuple[Loader, ...] | None = None) -> str:
     return ", ".join(sorted(s.lstrip(".") for s in supported_suffixes(loaders)))
 
 
+def parse_revision(path: Path, loaders: tuple[Loader, ...] | None = None) -> str:
+    """What a document parsed now would be recorded as parsed by: "pdf:2"."""
+    loader = loader_for(path, loaders)
+    return f"{loader.name}:{loader.revision}"
+
+
 def loader_for(path: Path, loaders: tuple[Loader, ...] | None = None) -> Loader:
     suffix = path.suffix.lower()
     for loader in loaders or make_loaders():

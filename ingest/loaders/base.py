@@ -22,6 +22,9 @@ class Loader(Protocol):
     a text format, which must hold no NUL byte), which ones the browser may show inline."""
 
     name: str
+    # Bumped when the same file would now give other text: indexed documents of an older
+    # revision are parsed and indexed again (the PDF loader's is 2: text-layer repair).
+    revision: ClassVar[int]
     suffixes: ClassVar[tuple[str, ...]]
     magic: ClassVar[dict[str, tuple[bytes, ...]]]
     inline: ClassVar[frozenset[str]]

@@ -14,6 +14,7 @@ from .units import split_units
 
 class HtmlLoader:
     name = "html"
+    revision: ClassVar[int] = 1
     suffixes: ClassVar[tuple[str, ...]] = (".html", ".htm")
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {}  # text: any bytes but NUL
     inline: ClassVar[frozenset[str]] = (

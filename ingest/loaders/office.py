@@ -27,6 +27,7 @@ _LOCKED = ("암호", "password", "drm", "encrypt", "배포용")
 
 class OfficeLoader:
     name = "office"
+    revision: ClassVar[int] = 1
     suffixes: ClassVar[tuple[str, ...]] = (".hwp", ".hwpx", ".docx")
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {
              ".hwp": (b"\xd0\xcf\x11\xe0",), ".hwpx": (b"PK\x03\x04",),  # OLE; zip

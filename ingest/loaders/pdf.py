@@ -14,6 +14,7 @@ from search import Document, Page
 
 from ..clean import clean_text
 from ..ocr import PageOCR
+from ..text_layer import defects, merge_reading
 from .base import LoadError
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ _MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as 
 
 class PdfLoader:
     name = "pdf"
+    revision: ClassVar[int] = 2
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {".pdf": (b"%PDF",)}
     inline: ClassVar[frozenset[str]] = frozenset({".pdf"})  # viewers honour #page=N
@@ -54,6 +56,10 @@ class PdfLoader:
                 if len(text) < _MIN_TEXT_CHARS and _has_image(page):
                     scanned += 1
                     text = self._ocr(path, data, number) or text
+                elif self.ocr is not None and (found := defects(text)):
+                    log.info("%s p.%d: text layer defects (%s); repairing lines by OCR",
+                             path.name, number, found)  # fmt: skip
+                    text = merge_reading(text, self._ocr(path, data, number))
                 if text:
                     pages.append(Page(number=number, text=text))
             title = ""

@@ -33,6 +33,7 @@ def _markdown_title(text: str) -> str:
 
 class TextLoader:
     name = "text"
+    revision: ClassVar[int] = 1
     suffixes: ClassVar[tuple[str, ...]] = (".md", ".markdown", ".txt")
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {}  # text: any bytes but NUL
     inline: ClassVar[frozenset[str]] = frozenset(suffixes)  # served as text/plain, never as HTML
