@@ -22,13 +22,18 @@ CREATE TABLE IF NOT EXISTS documents (
     status      TEXT NOT NULL,
     error       TEXT NOT NULL DEFAULT '',
     ingested_at TEXT NOT NULL,
-    metadata    TEXT NOT NULL DEFAULT ''
+    metadata    TEXT NOT NULL DEFAULT '',
+    revision    TEXT NOT NULL DEFAULT '',
+    card        TEXT NOT NULL DEFAULT '',
+    card_revision TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
 _COLUMNS = (
-    "doc_id, path, file, title, sha256, loader, pages, chunks, status, error, ingested_at, metadata"
+    "doc_id, path, file, title, sha256, loader, pages, chunks, status, error, ingested_at,"
+    " metadata, revision, card, card_revision"
 )
+_ADDED_LATER = ("metadata", "revision", "card", "card_revision")  # older manifests lack them
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,13 @@ class ManifestRow:
     error: str
     ingested_at: str
     metadata: str = ""  # JSON of the filter fields (ingest/metadata.py); "" before they existed
+    revision: str = ""  # the parser that made the indexed text ("pdf:2"); "" before revisions
+    card: str = ""  # JSON of the notice card (notices/); "" for a document that is no notice
+    card_revision: str = ""  # the card reader's revision that read it
+
+    @property
+    def parsed_by(self) -> str:
+        return self.revision or f"{self.loader}:1"
 
     @property
     def meta(self) -> dict[str, object]:
@@ -60,8 +72,11 @@ class Manifest:
         self._lock = threading.RLock()
         self._db.executescript(_SCHEMA)
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
-        if "metadata" not in columns:  # a manifest written before filters existed
-            self._db.execute("ALTER TABLE documents ADD COLUMN metadata TEXT NOT NULL DEFAULT ''")
+        for column in _ADDED_LATER:
+            if column not in columns:
+                self._db.execute(
+                    f"ALTER TABLE documents ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+                )
         self._db.commit()
 
     def close(self) -> None:
@@ -78,6 +93,14 @@ class Manifest:
             rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY file").fetchall()
         return [ManifestRow(*r) for r in rows]
 
+    def cards(self) -> list[str]:
+        """The stored notice cards (JSON) of indexed documents."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT card FROM documents WHERE status = 'indexed' AND card != '' ORDER BY file"
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def last_refresh(self) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT max(ingested_at) FROM documents").fetchone()
@@ -86,14 +109,23 @@ class Manifest:
     def record(
         self, *, doc_id: str, path: str, file: str, title: str, sha256: str, loader: str,
         pages: int, chunks: int, status: str, error: str = "", metadata: str = "",
+        revision: str = "", card: str = "", card_revision: str = "",
     ) -> None:  # fmt: skip
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             self._db.execute(
-                f"INSERT OR REPLACE INTO documents ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO documents ({_COLUMNS}) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, path, file, title, sha256, loader, pages, chunks, status, error, now,
-                 metadata),
+                 metadata, revision, card, card_revision),
             )  # fmt: skip
+            self._db.commit()
+
+    def set_card(self, doc_id: str, card: str, card_revision: str) -> None:
+        """A card read again (a newer reader) without indexing the document again."""
+        with self._lock:
+            self._db.execute("UPDATE documents SET card = ?, card_revision = ? WHERE doc_id = ?",
+                             (card, card_revision, doc_id))  # fmt: skip
             self._db.commit()
 
     def mark_failed(self, doc_id: str, error: str) -> None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeGuard
 
+from notices import CARD_REVISION, read_card
 from search import Document, Embedder, KiwiBM25, VectorIndex
 
 from .chunking import KoreanChunker
@@ -24,6 +25,7 @@ from .loaders import (
     LoadError,
     make_loaders,
     parse,
+    parse_revision,
     read_file,
     sha256_bytes,
     supported_suffixes,
@@ -251,7 +253,7 @@ class Ingestor:
             return FileResult(str(path), path.name, Outcome.ADDED, reason="dry-run")
         if reembed:
             return FileResult(str(path), path.name, Outcome.UPDATED, reason="embedder changed")
-        if _current(previous, sha):
+        if _current(previous, sha, self._revision(path)):
             return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages)
         return FileResult(str(path), path.name, Outcome.UPDATED, reason="dry-run")
 
@@ -277,12 +279,37 @@ class Ingestor:
             return self._failed(path, doc_id, exc.reason)
         sha = sha256_bytes(data)
         previous = self.manifest.get(doc_id)
-        if _current(previous, sha):
-            return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
+        if _current(previous, sha, self._revision(path)):
+            if previous.card_revision == CARD_REVISION:
+                return FileResult(str(path), path.name, Outcome.SKIPPED, previous.pages, 0)
+            # indexed text is current, its notice card is not: parse to read the card only
+            return _Pending(path, doc_id, data, sha, True, card_only=True)
         return _Pending(path, doc_id, data, sha, previous is not None)
+
+    def _revision(self, path: Path, loader: str = "") -> str:
+        try:
+            return parse_revision(path, self.loaders)
+        except LoadError:  # a dataset's document with no file format of ours
+            return f"{loader}:1"
+
+    @staticmethod
+    def _card(doc: Document) -> str:
+        """The notice card's JSON, "" for a document that is no notice. Reading a card never
+        costs the document its place in the index."""
+        try:
+            card = read_card(doc)
+        except Exception:
+            log.exception("reading the notice card of %s failed", doc.path)
+            return ""
+        return json.dumps(card.to_storage(), ensure_ascii=False) if card else ""
 
     def _index(self, job: _Pending, parsed: Document | LoadError) -> FileResult:
         path, doc_id, sha = job.path, job.doc_id, job.sha
+        if job.card_only:
+            row = self.manifest.get(doc_id)
+            if not isinstance(parsed, LoadError):
+                self.manifest.set_card(doc_id, self._card(parsed), CARD_REVISION)
+            return FileResult(str(path), path.name, Outcome.SKIPPED, row.pages if row else 0, 0)
         try:
             if isinstance(parsed, LoadError):
                 raise parsed
@@ -308,6 +335,8 @@ class Ingestor:
             doc_id=doc_id, path=str(path), file=path.name, title=doc.title, sha256=sha,
             loader=doc.loader, pages=len(doc.pages), chunks=len(chunks), status="indexed",
             metadata=json.dumps(meta.payload(), ensure_ascii=False),
+            revision=self._revision(path, doc.loader), card=self._card(doc),
+            card_revision=CARD_REVISION,
         )  # fmt: skip
         outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
         return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
@@ -318,7 +347,7 @@ class Ingestor:
         if not self._index_checked:
             self._prepare_index()
         previous = self.manifest.get(doc.doc_id)
-        if _current(previous, doc.sha256):
+        if _current(previous, doc.sha256, self._revision(doc.path, doc.loader)):
             return FileResult(str(doc.path), doc.path.name, Outcome.SKIPPED, previous.pages, 0)
         self.index.ensure(self.embedder.dim)
         job = _Pending(doc.path, doc.doc_id, b"", doc.sha256, previous is not None)
@@ -343,11 +372,13 @@ class Ingestor:
         return True
 
 
-def _current(previous: ManifestRow | None, sha: str) -> TypeGuard[ManifestRow]:
-    """Indexed with this content and with filter metadata (older rows are re-indexed once)."""
+def _current(previous: ManifestRow | None, sha: str, revision: str) -> TypeGuard[ManifestRow]:
+    """Indexed with this content, by this parser revision and with filter metadata (older
+    rows are re-indexed once)."""
     return bool(
         previous and previous.sha256 == sha and previous.status == "indexed" and previous.metadata
-    )
+        and previous.parsed_by == revision
+    )  # fmt: skip
 
 
 def _die_with_parent() -> None:
@@ -365,6 +396,7 @@ class _Pending:
     data: bytes
     sha: str
     existed: bool
+    card_only: bool = False
 
 
 def _parse_job(

@@ -97,3 +97,26 @@ def sample_retriever(kiwi: Kiwi, tmp_path_factory: pytest.TempPathFactory) -> Re
     manifest = Manifest(tmp_path_factory.mktemp("sample") / "m.sqlite")
     Ingestor(index, manifest, ToyEmbedder(), sparse, KoreanChunker(kiwi)).ingest([SAMPLE_CORPUS])
     return Retriever(index, ToyEmbedder(), sparse)
+
+
+NOTICE_TRUTH = ROOT / "tests" / "data" / "notice_truth.json"
+
+
+@pytest.fixture(scope="session")
+def notice_documents() -> dict[str, object]:
+    """The corpus's notices and program sheets, parsed as ingest parses them (OCR included:
+    two of the PDFs need it for their text layer), once per session."""
+    import json
+
+    from ingest import TesseractOCR, load_file, make_loaders
+
+    if not (SHARED / "docs").is_dir():
+        pytest.skip("../shared/corpus is absent")
+    ocr = TesseractOCR.if_available()
+    if ocr is None:
+        if os.environ.get("CI"):
+            pytest.fail("Tesseract Korean data missing (scripts/setup.sh installs it as root)")
+        pytest.skip("Tesseract Korean data missing")
+    loaders = make_loaders(ocr)
+    names = [n for n in json.loads(NOTICE_TRUTH.read_text(encoding="utf-8")) if n[0] != "_"]
+    return {n: load_file(SHARED / "docs" / n, loaders=loaders) for n in names}

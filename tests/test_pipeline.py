@@ -198,3 +198,49 @@ def test_a_dry_run_says_all_would_be_embedded_again_and_changes_nothing(
     assert plan.count(Outcome.UPDATED) == 4
     assert wide.index.dim() == 64 and wide.index.count() == first.chunks_written
     assert wide.manifest.setting("embedder") == "toy"
+
+
+NOTICE_MD = """# 2026년 울산 AI 바우처 참여기업 모집 공고
+
+울산광역시 공고 제2026-7호
+
+2026년 4월 1일
+
+울산광역시장
+
+□ 지원대상 : 울산에 사업장이 소재한 중소기업
+□ 신청기간 : 2026. 4. 6.(월) ~ 2026. 4. 24.(금) 17:00까지
+□ 문의처 : 울산정보산업진흥원 052-000-0000
+"""
+
+
+def test_a_notice_gets_its_card_at_ingest_and_a_newer_reader_rereads_it_without_embedding(
+    ingestor: Ingestor, corpus: Path
+) -> None:
+    from notices import CARD_REVISION, cards_from_json
+
+    (corpus / "울산_AI바우처_모집공고.md").write_text(NOTICE_MD, encoding="utf-8")
+    assert ingestor.ingest([corpus]).count(Outcome.ADDED) == 5
+    cards = {c.file: c for c in cards_from_json(ingestor.manifest.cards())}
+    assert set(cards) == {"울산_AI바우처_모집공고.md", "2025_지역주도형_AI대전환_사업_공모_안내.md"}
+    card = cards["울산_AI바우처_모집공고.md"]
+    assert card.file == "울산_AI바우처_모집공고.md" and card.organizer == "울산광역시"
+    assert card.apply_end is not None and card.apply_end.isoformat() == "2026-04-24T17:00:00+09:00"
+    ingestor.manifest._db.execute("UPDATE documents SET card = '', card_revision = ''")
+    again = ingestor.ingest([corpus])
+    assert again.count(Outcome.SKIPPED) == 5 and again.chunks_written == 0  # nothing re-embedded
+    assert len(ingestor.manifest.cards()) == 2
+    assert all(r.card_revision == CARD_REVISION for r in ingestor.manifest.all())
+
+
+def test_a_document_parsed_by_an_older_loader_revision_is_indexed_again(
+    ingestor: Ingestor, corpus: Path
+) -> None:
+    assert ingestor.ingest([corpus]).count(Outcome.ADDED) == 4
+    rows = ingestor.manifest.all()
+    assert {r.revision for r in rows} == {"pdf:2", "text:1"}
+    # a manifest written before revisions: the PDF loader has moved on (text-layer repair)
+    ingestor.manifest._db.execute("UPDATE documents SET revision = ''")
+    again = ingestor.ingest([corpus])
+    pdfs = sum(1 for r in rows if r.loader == "pdf")
+    assert again.count(Outcome.UPDATED) == pdfs and again.count(Outcome.SKIPPED) == 4 - pdfs

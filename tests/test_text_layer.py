@@ -41,9 +41,10 @@ needs_ocr = pytest.mark.skipif(
 )
 
 
-
 def test_a_line_that_lost_its_digits_takes_the_ocr_reading_and_the_rest_stays() -> None:
-    layer = "「2026 IP스타기업」 모집\n사업예산 억원 예산 소진 시 년 사업 조기 종료\n지원대상 중소기업"
+    layer = (
+        "「2026 IP스타기업」 모집\n사업예산 억원 예산 소진 시 년 사업 조기 종료\n지원대상 중소기업"
+    )
     ocr = "「2026 1『스타기업」 모집\n사업예산 : 379억원 (예산 소진 시 '25년 사업 조기 종료)\n지원대상 중소기업"
     merged = merge_reading(layer, ocr)
     assert "379억원" in merged and "'25년" in merged  # the defective line is read by OCR
@@ -55,7 +56,12 @@ def test_an_unmapped_glyph_heading_gives_way_to_the_ocr_heading_beside_it() -> N
     layer = "수출 실적이 있는 중소기업 육성\nन୒࢚؀\n수출(예정) 중소기업\n접수 기간"
     ocr = "수출 실적이 있는 중소기업 육성\n신청 대상\n수출(예정) 중소기업\n접수 기간"
     merged = merge_reading(layer, ocr).splitlines()
-    assert merged == ["수출 실적이 있는 중소기업 육성", "신청 대상", "수출(예정) 중소기업", "접수 기간"]
+    assert merged == [
+        "수출 실적이 있는 중소기업 육성",
+        "신청 대상",
+        "수출(예정) 중소기업",
+        "접수 기간",
+    ]
 
 
 def test_ocr_that_lost_the_page_changes_nothing() -> None:

@@ -1,0 +1,50 @@
+"""Program notices read into cards at ingest (program, organiser, 접수기간, 지원대상 as atomic
+conditions, 제외, 한도, 서류, 방법, 절차, 문의처 — each with its page and quoted text), their
+status against a clock, and a company profile checked against their conditions."""
+
+from .book import cards_from_json, find_card
+from .card import FIELD_LABELS, CardField, Condition, NoticeCard
+from .deadline import (
+    STATUS_LABELS,
+    Clock,
+    deadline_sentence,
+    end_text,
+    seoul_now,
+    status,
+    status_label,
+    supersede,
+)
+from .eligibility import STATUS_LABELS as CHECK_LABELS
+from .eligibility import VERDICT_LABELS, Check, Result, check_all, check_notice
+from .profile import Profile, parse_profile
+from .reader import read_card
+
+# Bumped when the card reader changes: stored cards are read again (no re-embedding).
+CARD_REVISION = "1"
+
+__all__ = [
+    "CARD_REVISION",
+    "CHECK_LABELS",
+    "FIELD_LABELS",
+    "STATUS_LABELS",
+    "VERDICT_LABELS",
+    "CardField",
+    "Check",
+    "Clock",
+    "Condition",
+    "NoticeCard",
+    "Profile",
+    "Result",
+    "cards_from_json",
+    "check_all",
+    "check_notice",
+    "deadline_sentence",
+    "end_text",
+    "find_card",
+    "parse_profile",
+    "read_card",
+    "seoul_now",
+    "status",
+    "status_label",
+    "supersede",
+]

@@ -1,0 +1,139 @@
+"""`axa-notices` and `axa-eligibility`: the notice cards and the eligibility check on the CLI.
+
+axa-notices [--json] [--open] [--today YYYY-MM-DD]
+axa-eligibility --profile "대구 소재 제조업, 직원 30명, …" [--file NAME] [--json] [--today …]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from axa_settings import load_settings
+from ingest import Manifest
+
+from .book import cards_from_json, find_card
+from .card import NoticeCard
+from .dates import SEOUL
+from .deadline import end_text, seoul_now, status, status_label
+from .eligibility import STATUS_LABELS, VERDICT_LABELS, check_all
+from .profile import MAX_PROFILE_CHARS, parse_profile
+
+notices_app = typer.Typer(add_completion=False, help=__doc__)
+eligibility_app = typer.Typer(add_completion=False, help=__doc__)
+err = Console(stderr=True)
+TodayOption = Annotated[
+    str | None, typer.Option("--today", help="Judge deadlines as of this day (YYYY-MM-DD).")
+]
+
+
+def _now(today: str | None) -> datetime:
+    if not today:
+        return seoul_now()
+    try:
+        day = date.fromisoformat(today.strip())
+    except ValueError:
+        err.print("[red]--today 는 YYYY-MM-DD 형식으로 입력해 주세요 (예: 2026-02-10).")
+        raise typer.Exit(2) from None
+    return datetime.combine(day, time(12, 0), tzinfo=SEOUL)
+
+
+def _cards() -> list[NoticeCard]:
+    settings = load_settings()
+    if not settings.manifest_path.exists():
+        err.print("[red]색인된 문서가 없습니다. 먼저 `axa-ingest 폴더` 로 문서를 색인하세요.")
+        raise typer.Exit(3)
+    manifest = Manifest(settings.manifest_path)
+    try:
+        return cards_from_json(manifest.cards())
+    finally:
+        manifest.close()
+
+
+def card_json(card: NoticeCard, now: datetime) -> dict[str, object]:
+    return {**card.to_dict(), "status": status(card, now), "status_label": status_label(card, now)}
+
+
+@notices_app.command()
+def notices(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
+    only_open: Annotated[bool, typer.Option("--open", help="Only notices open now.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """List the notice cards: program, organiser, 접수기간, status, file."""
+    now = _now(today)
+    cards = _cards()
+    if only_open:
+        cards = [c for c in cards if status(c, now) == "open"]
+    if as_json:
+        sys.stdout.write(json.dumps([card_json(c, now) for c in cards], ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"공고 {len(cards)}건 ({now.date().isoformat()} 기준)")
+    for col in ("사업", "주관", "접수기간", "상태", "파일"):
+        table.add_column(col)
+    for c in cards:
+        start = c.apply_start.date().isoformat() if c.apply_start else "?"
+        period = f"{start} ~ {end_text(c)}" if c.apply_end else "알 수 없음"
+        table.add_row(c.program, c.organizer or "-", period, status_label(c, now), c.file)
+    Console().print(table)
+
+
+@eligibility_app.command()
+def eligibility(
+    profile: Annotated[str, typer.Option("--profile", help="The company, in a Korean sentence.")],
+    file: Annotated[
+        str | None, typer.Option("--file", help="Check one notice (file name).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """Check a company profile against every notice (open ones first) or one."""
+    if not profile.strip() or len(profile) > MAX_PROFILE_CHARS:
+        err.print(f"[red]회사 정보를 {MAX_PROFILE_CHARS}자 이내의 문장으로 입력해 주세요.")
+        raise typer.Exit(2)
+    now = _now(today)
+    cards = _cards()
+    if file:
+        cards = find_card(cards, file)
+        if not cards:
+            err.print(f"[red]'{file}' 공고를 찾을 수 없습니다. `axa-notices` 로 목록을 확인하세요.")
+            raise typer.Exit(3)
+    parsed = parse_profile(profile)
+    results = check_all(cards, parsed, now)
+    if as_json:
+        out = {"profile": parsed.to_dict(), "today": now.date().isoformat(),
+               "results": [r.to_dict() for r in results]}  # fmt: skip
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    console = Console()
+    console.print("[bold]입력한 회사 정보[/] (틀린 곳이 있으면 문장을 고쳐 다시 실행하세요)")
+    for label, value in parsed.rows():
+        console.print(f"  {label}: {value}", markup=False)
+    for r in results:
+        console.print(
+            f"\n[bold]{VERDICT_LABELS[r.verdict]}[/] — {r.card.program} "
+            f"({status_label(r.card, now)}, {r.card.file})",
+            highlight=False,
+        )
+        for c in r.checks:
+            where = (
+                f"{c.condition.page}쪽" if r.card.unit == "page" else f"{c.condition.page}번째 구역"
+            )
+            kind = "제외" if c.condition.exclude else "대상"
+            console.print(f"  [{STATUS_LABELS[c.status]}] ({kind}, {where}) {c.condition.text}",
+                          markup=False, highlight=False)  # fmt: skip
+            console.print(f"      → {c.why}", markup=False, highlight=False)
+
+
+def notices_main() -> None:
+    notices_app()
+
+
+def eligibility_main() -> None:
+    eligibility_app()
