@@ -49,7 +49,10 @@ def test_axa_notices_json_and_the_open_filter(data_dir: Path) -> None:
     assert daegu["apply_start"] == "2026-03-09T00:00:00+09:00"
     assert daegu["apply_end"] == "2026-03-27T18:00:00+09:00"
     assert daegu["status"] == "closed" and cards["부산_AI바우처_공고.pdf"]["status"] == "open"
-    assert daegu["fields"]["documents"] == {"text": "신청서, 사업자등록증, 중소기업확인서", "page": 1}
+    assert daegu["fields"]["documents"] == {
+        "text": "신청서, 사업자등록증, 중소기업확인서",
+        "page": 1,
+    }
     proc = _run(data_dir, "axa-notices", "--json", "--open", "--today", "2026-04-10")
     assert [c["file"] for c in json.loads(proc.stdout)] == ["부산_AI바우처_공고.pdf"]
     table = _run(data_dir, "axa-notices", "--today", "2026-04-10")
@@ -70,7 +73,7 @@ def test_axa_eligibility_json(data_dir: Path) -> None:
     assert results["부산_AI바우처_공고.pdf"]["verdict"] == "ineligible"
     unmet = [c for c in results["부산_AI바우처_공고.pdf"]["conditions"] if c["status"] == "unmet"]
     assert unmet and unmet[0]["page"] == 1 and "부산" in unmet[0]["text"] and unmet[0]["why"]
-    assert [r["file"] for r in out["results"]][0] == "대구_AI전환_모집공고.pdf"  # open first
+    assert out["results"][0]["file"] == "대구_AI전환_모집공고.pdf"  # the nearer deadline first
     one = _run(data_dir, "axa-eligibility", "--json", "--profile", profile, "--file", "부산")
     assert [r["file"] for r in json.loads(one.stdout)["results"]] == ["부산_AI바우처_공고.pdf"]
     text = _run(data_dir, "axa-eligibility", "--profile", profile, "--today", "2026-03-20")
