@@ -7,6 +7,7 @@ down; library code never reads the environment itself.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -122,6 +123,11 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         None, description="Bearer key for axa-api; required when it binds beyond loopback."
     )
+    # --- notices -------------------------------------------------------------------------------
+    today: date | None = Field(
+        None, description="Judge notice deadlines as of this day (a demo, a replayed check); "
+        "unset: today in Asia/Seoul.",
+    )  # fmt: skip
 
     @property
     def models_dir(self) -> Path:

@@ -8,6 +8,7 @@ imports another CLI's module.
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import NoReturn
 
 import typer
@@ -15,6 +16,7 @@ from rich.console import Console
 
 from axa_settings import Settings, load_settings
 from ingest import Ingestor, KoreanChunker, Manifest, TesseractOCR, make_loaders
+from notices import SEOUL, NoticeBoard, seoul_now
 from rag import AnswerSettings, Assistant, FollowUpRewriter
 from search import Embedder, IndexBusyError, Retriever, Store, open_store
 from serving import ChatModel, chat_model
@@ -26,6 +28,7 @@ __all__ = [
     "load_settings",
     "make_assistant",
     "make_ingestor",
+    "make_notice_board",
     "make_retriever",
     "open_store_or_exit",
 ]
@@ -89,10 +92,29 @@ def make_retriever(settings: Settings, store: Store) -> Retriever:
     )
 
 
+def make_notice_board(settings: Settings) -> NoticeBoard:
+    """The cards as the manifest holds them now; the clock is `AXA_TODAY` or Seoul's today."""
+
+    def stored() -> list[str]:
+        if not settings.manifest_path.exists():
+            return []
+        manifest = Manifest(settings.manifest_path)
+        try:
+            return manifest.cards()
+        finally:
+            manifest.close()
+
+    fixed = settings.today
+    if fixed is None:
+        return NoticeBoard(stored, seoul_now)
+    return NoticeBoard(stored, lambda: datetime.combine(fixed, time(12, 0), tzinfo=SEOUL))
+
+
 def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistant:
     return Assistant(
         make_retriever(settings, store),
         llm,
         answer_settings(settings, store.embedder),
         rewriter=FollowUpRewriter(store.kiwi),
+        notices=make_notice_board(settings),
     )

@@ -2,8 +2,10 @@
 conditions, 제외, 한도, 서류, 방법, 절차, 문의처 — each with its page and quoted text), their
 status against a clock, and a company profile checked against their conditions."""
 
+from .board import NoticeBoard
 from .book import cards_from_json, find_card
 from .card import FIELD_LABELS, CardField, Condition, NoticeCard
+from .dates import SEOUL
 from .deadline import (
     STATUS_LABELS,
     Clock,
@@ -18,6 +20,7 @@ from .eligibility import STATUS_LABELS as CHECK_LABELS
 from .eligibility import VERDICT_LABELS, Check, Result, check_all, check_notice
 from .profile import Profile, parse_profile
 from .reader import read_card
+from .route import Routed, route, topic_of
 
 # Bumped when the card reader changes: stored cards are read again (no re-embedding).
 CARD_REVISION = "1"
@@ -26,15 +29,18 @@ __all__ = [
     "CARD_REVISION",
     "CHECK_LABELS",
     "FIELD_LABELS",
+    "SEOUL",
     "STATUS_LABELS",
     "VERDICT_LABELS",
     "CardField",
     "Check",
     "Clock",
     "Condition",
+    "NoticeBoard",
     "NoticeCard",
     "Profile",
     "Result",
+    "Routed",
     "cards_from_json",
     "check_all",
     "check_notice",
@@ -43,8 +49,10 @@ __all__ = [
     "find_card",
     "parse_profile",
     "read_card",
+    "route",
     "seoul_now",
     "status",
     "status_label",
     "supersede",
+    "topic_of",
 ]

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from notices import NoticeBoard, Routed
 from search import Hit, Retrieval, Retriever, SearchFilter, location_label
 from serving import ChatModel
 
@@ -129,12 +130,25 @@ class Assistant:
         *,
         today: date | None = None,
         rewriter: FollowUpRewriter | None = None,
+        notices: NoticeBoard | None = None,
     ) -> None:
+        """`notices`: the notice cards; a question about a program's 마감·자격·서류·문의처·한도
+        then reads that card field first, and an answer about a period says if it is open."""
         self.retriever = retriever
         self.llm = llm
         self.settings = settings or AnswerSettings()
         self._today = today
         self.rewriter = rewriter
+        self.notices = notices
+
+    def _route(self, question: str, hits: list[Hit]) -> Routed | None:
+        if self.notices is None:
+            return None
+        try:
+            return self.notices.route(question, [h.doc_id for h in hits])
+        except Exception:  # the cards help; they must never cost the answer
+            log.exception("notice routing failed")
+            return None
 
     def retrieve(
         self, question: str, k: int | None = None, where: SearchFilter | None = None
@@ -171,8 +185,12 @@ class Assistant:
         t_retrieved = time.perf_counter()
         timings = {"retrieve_s": round(t_retrieved - t0, 3)}
         hits = retrieval.hits
-        related = [_source(i, h) for i, h in enumerate(hits, 1)]
         relevant = retrieval.relevant(s.min_dense_score, s.min_term_coverage)
+        routed = self._route(question, hits)
+        if routed is not None:
+            hits = [_card_hit(routed), *hits]
+            relevant = True  # the question names the program; its card holds the field
+        related = [_source(i, h) for i, h in enumerate(hits, 1)]
         if not relevant or missing_regions(question, [f"{h.title}\n{h.text}" for h in hits]):
             out.result = Answer(asked, REFUSAL, True, [], timings=timings, query=question,
                                 related=related if relevant else [])  # fmt: skip
@@ -208,7 +226,7 @@ class Assistant:
         timings["ttft_s"] = round((first or end) - t0, 3)
         timings["total_s"] = round(end - t0, 3)
         refused = not text or is_refusal(text)
-        checks: dict[str, object] = {}
+        checks: dict[str, object] = {"card": routed.field} if routed is not None else {}
         if not refused:
             given = [h.text for h in hits]
             text = fix_citations(text, given, self.retriever.sparse.terms)
@@ -219,14 +237,30 @@ class Assistant:
                 checks["dropped"] = grounded.dropped
             refused = grounded.empty
             text = grounded.answer
+        if refused and routed is not None:
+            # the model would not say it, but the notice does: quote the card field, cited
+            quote = routed.text if len(routed.text) <= 500 else routed.text[:500] + "…"
+            text, refused = f"공고문에 따르면 다음과 같습니다. {quote} [1]", False
+            checks["card_quoted"] = True
         sources = [] if refused else cited_sources(text, hits)
         if refused:
             text = REFUSAL
+        elif routed is not None and routed.deadline:
+            checks["deadline"] = routed.deadline
+            text = f"{text}\n\n※ {routed.deadline}"
         elif note := year_note(question, [f"{s.title} {s.file}" for s in sources]):
             checks["year_note"] = note
             text = f"{text}\n\n{note}"
         out.result = Answer(asked, text, refused, sources, timings=timings, query=question,
                             related=related if refused else [], checks=checks)  # fmt: skip
+
+
+def _card_hit(routed: Routed) -> Hit:
+    card = routed.card
+    return Hit(
+        id=f"card:{card.doc_id}:{routed.field}", score=1.0, file=card.file, page=routed.page,
+        title=card.program, text=routed.text, doc_id=card.doc_id, unit=card.unit,
+    )  # fmt: skip
 
 
 def retrieval_answer(retrieval: Retrieval) -> Answer:

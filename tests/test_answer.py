@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from notices import NoticeBoard
 from rag import REFUSAL, AnswerSettings, Assistant
 from search import KiwiBM25, Retriever, VectorIndex
 from serving import LLMUnavailableError
@@ -173,3 +174,51 @@ def test_convex_fusion_by_hand_and_the_rerank_hook(sample_retriever) -> None:
                          rerank_depth=6).retrieve("대구 AI 대전환 사업 예산", 3).hits  # fmt: skip
     assert seen == [6] and len(reranked) == 3
     assert [h.text for h in reranked] != [h.text for h in plain]  # the hook decided the order
+
+
+def _board(now: str) -> NoticeBoard:
+    """The hand-written 대구 notice of tests/test_notices.py as the only card."""
+    import json
+    from datetime import datetime
+
+    from notices import read_card
+    from notices.dates import SEOUL
+    from tests.test_notices import NOTICE, _doc
+
+    card = read_card(_doc(NOTICE))
+    assert card is not None
+    stored = [json.dumps(card.to_storage(), ensure_ascii=False)]
+    return NoticeBoard(lambda: stored, lambda: datetime.fromisoformat(now).replace(tzinfo=SEOUL))
+
+
+def test_a_deadline_question_reads_the_card_first_and_the_answer_says_if_it_is_open(
+    retriever: Retriever,
+) -> None:
+    llm = ScriptedLLM("신청은 2026. 3. 27.(금) 18:00까지입니다 [1].")
+    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-04-01T09:00"))
+    ans = a.ask("대구 AI 전환 지원사업 신청 마감은 언제인가요?")
+    _, user = llm.requests[0]
+    first = user["content"].split("[2]")[0]
+    assert "[1] (출처: 대구_AI전환_모집공고.pdf, 1쪽)" in first and "3. 27.(금) 18:00" in first
+    assert not ans.refused and ans.sources[0].file == "대구_AI전환_모집공고.pdf"
+    assert ans.answer.endswith(
+        "※ 2026-03-27 18:00 마감 — 이미 마감되었습니다 (오늘 2026-04-01 기준)."
+    )
+    assert ans.checks["card"] == "period"
+
+
+def test_a_model_refusal_on_a_card_question_quotes_the_card(retriever: Retriever) -> None:
+    llm = ScriptedLLM("문서에서 찾을 수 없습니다.")
+    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
+    ans = a.ask("대구 AI 전환 지원사업 제출서류는 뭐예요?")
+    assert not ans.refused and "사업자등록증, 중소기업확인서" in ans.answer and "[1]" in ans.answer
+    assert ans.sources[0].file == "대구_AI전환_모집공고.pdf" and ans.checks["card_quoted"]
+
+
+def test_a_question_naming_no_program_and_no_card_topic_is_answered_as_before(
+    retriever: Retriever,
+) -> None:
+    llm = ScriptedLLM("대구시 사업의 총 예산은 236억 원입니다 [1].")
+    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
+    ans = a.ask("대구시 AI 대전환 사업의 총 예산은?")
+    assert "card" not in ans.checks and ans.sources[0].file == "대구_AI대전환_사업_개요.pdf"
