@@ -92,17 +92,20 @@ def make_retriever(settings: Settings, store: Store) -> Retriever:
     )
 
 
-def make_notice_board(settings: Settings) -> NoticeBoard:
-    """The cards as the manifest holds them now; the clock is `AXA_TODAY` or Seoul's today."""
+def make_notice_board(settings: Settings, manifest: Manifest | None = None) -> NoticeBoard:
+    """The cards as the manifest holds them now (`manifest`: an open one to share); the clock
+    is `AXA_TODAY` or Seoul's today."""
 
     def stored() -> list[str]:
+        if manifest is not None:
+            return manifest.cards()
         if not settings.manifest_path.exists():
             return []
-        manifest = Manifest(settings.manifest_path)
+        own = Manifest(settings.manifest_path)
         try:
-            return manifest.cards()
+            return own.cards()
         finally:
-            manifest.close()
+            own.close()
 
     fixed = settings.today
     if fixed is None:
@@ -110,11 +113,13 @@ def make_notice_board(settings: Settings) -> NoticeBoard:
     return NoticeBoard(stored, lambda: datetime.combine(fixed, time(12, 0), tzinfo=SEOUL))
 
 
-def make_assistant(settings: Settings, store: Store, llm: ChatModel) -> Assistant:
+def make_assistant(
+    settings: Settings, store: Store, llm: ChatModel, notices: NoticeBoard | None = None
+) -> Assistant:
     return Assistant(
         make_retriever(settings, store),
         llm,
         answer_settings(settings, store.embedder),
         rewriter=FollowUpRewriter(store.kiwi),
-        notices=make_notice_board(settings),
+        notices=notices or make_notice_board(settings),
     )

@@ -98,10 +98,12 @@ class SearchFilter:
     file_types: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    # Only these documents ("접수 중인 공고만"); None: any. An empty tuple matches nothing.
+    doc_ids: tuple[str, ...] | None = None
 
     def __bool__(self) -> bool:
         return any((self.kinds, self.regions, self.orgs, self.file_types, self.date_from,
-                    self.date_to))  # fmt: skip
+                    self.date_to)) or self.doc_ids is not None  # fmt: skip
 
     def to_qdrant(self) -> qm.Filter | None:
         must: list[qm.Condition] = []
@@ -114,6 +116,11 @@ class SearchFilter:
                 gte=_date_key(self.date_from) if self.date_from else None,
                 lte=_date_key(self.date_to) if self.date_to else None,
             )))  # fmt: skip
+        if self.doc_ids is not None:
+            # an empty list must match nothing, and MatchAny([]) is refused: use a key no
+            # document has
+            ids = list(self.doc_ids) or ["\x00none"]
+            must.append(qm.FieldCondition(key="doc_id", match=qm.MatchAny(any=ids)))
         return qm.Filter(must=must) if must else None
 
 

@@ -186,7 +186,7 @@ def test_a_huge_question_is_refused_at_once_in_the_chat(web: Web) -> None:
     ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
     asked = len(web.llm.requests)
     huge = "가" * 10_000  # 30 KB of UTF-8: under the body cap, over the question cap
-    out = run_event(http, ask, [huge, None, None, [], [], [], "", ""])
+    out = run_event(http, ask, [huge, None, None, [], [], [], "", "", False])
     # refused before the model: it never got the question
     assert "질문이 너무 깁니다" in out and len(web.llm.requests) == asked
     too_big = http.post("/gradio_api/queue/join", content=b"x" * (65 * 1024),
@@ -203,7 +203,7 @@ def test_the_chat_stops_generating_when_the_browser_leaves(web: Web) -> None:
     try:
         session = "leaving1"
         http.post("/gradio_api/queue/join", json={
-            "data": [Q, None, None, [], [], [], "", ""], "fn_index": ask, "session_hash": session})  # fmt: skip
+            "data": [Q, None, None, [], [], [], "", "", False], "fn_index": ask, "session_hash": session})  # fmt: skip
         with http.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as s:
             for n, _ in enumerate(s.iter_lines()):
                 if n > 12 and web.llm.pulled:
@@ -287,7 +287,9 @@ def test_document_text_cannot_add_html_or_links_to_the_chat(web: Web) -> None:
     http = httpx.Client(base_url=web.url, timeout=60)
     deps = dependencies(http)
     ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
-    out = run_event(http, ask, ["고양이 사료 가격은 얼마인가요?", None, None, [], [], [], "", ""])
+    out = run_event(
+        http, ask, ["고양이 사료 가격은 얼마인가요?", None, None, [], [], [], "", "", False]
+    )
     assert "process_completed" in out and "beacon" in out
     rendered = rendered_markup(out)  # chat Markdown and viewer HTML (labels are plain text)
     assert any("beacon.md" in r for r in rendered)

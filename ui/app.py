@@ -9,16 +9,22 @@ from typing import Any
 import gradio as gr
 
 from ingest import ManifestRow
+from notices import NoticeBoard
 from rag import Assistant, FeedbackStore, StudyGuide
 
 from .chat_tab import ChatLimits, build_chat_tab, filter_choices
+from .eligibility_tab import CSS as ELIGIBILITY_CSS
+from .eligibility_tab import build_eligibility_tab, notice_choices
 from .study_tab import build_study_tab, study_choices
 
 TITLE = "AX-Assist · 지역 AI 대전환 지원사업 도우미"
-CSS = """
+CSS = (
+    """
 #source-viewer mark { background: #fff3a3; padding: 0 2px; }
 #source-viewer .axa-passage { max-height: 420px; overflow-y: auto; line-height: 1.6; }
 """
+    + ELIGIBILITY_CSS
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ def build_app(
     corpus_info: Callable[[], CorpusInfo] | None = None,
     max_chars: int = 1000,
     max_turns: int = 30,
+    notices: NoticeBoard | None = None,
 ) -> gr.Blocks:
     """`documents` lists the manifest (filters, study mode); `corpus_info` refreshes the
     notice on each page load, so an operator's upload shows without a restart."""
@@ -55,8 +62,10 @@ def build_app(
         chat = build_chat_tab(
             assistant, rows, feedback=feedback, settings_summary=settings_summary,
             limits=ChatLimits(concurrency, max_chars, max_turns),
+            open_notices=notices.open_doc_ids if notices else None,
         )  # fmt: skip
         study_doc = build_study_tab(study, rows, documents, concurrency) if study else None
+        notice_pick = build_eligibility_tab(notices, concurrency) if notices else None
 
         def _load() -> tuple[Any, ...]:
             fresh = documents() if documents else []
@@ -66,8 +75,11 @@ def build_app(
                    gr.update(choices=c["orgs"])]  # fmt: skip
             if study_doc is not None:
                 out.append(gr.update(choices=study_choices(fresh)))
+            if notices is not None:
+                out.append(gr.update(choices=notice_choices(notices)))
             return tuple(out)
 
-        outputs = [notice, chat.kinds, chat.regions, chat.orgs, *([study_doc] if study_doc else [])]
+        outputs = [notice, chat.kinds, chat.regions, chat.orgs, *([study_doc] if study_doc else []),
+                   *([notice_pick] if notice_pick else [])]  # fmt: skip
         app.load(_load, None, outputs, api_visibility="private")
     return app

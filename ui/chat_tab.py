@@ -67,7 +67,7 @@ def format_found(found: list[Source]) -> str:
 
 def search_filter(
     kinds: list[str] | None, regions: list[str] | None, orgs: list[str] | None,
-    date_from: str | None, date_to: str | None,
+    date_from: str | None, date_to: str | None, open_docs: list[str] | None = None,
 ) -> SearchFilter | None:  # fmt: skip
     """The sidebar's choices; ValueError (with a Korean message) on a malformed date.
 
@@ -81,7 +81,8 @@ def search_filter(
         return str(v or "").strip()[:20]
 
     where = SearchFilter(kinds=values(kinds), regions=values(regions), orgs=values(orgs),
-                         date_from=day(date_from), date_to=day(date_to))  # fmt: skip
+                         date_from=day(date_from), date_to=day(date_to),
+                         doc_ids=None if open_docs is None else tuple(open_docs))  # fmt: skip
     try:
         where.to_qdrant()
     except ValueError:
@@ -252,7 +253,9 @@ def build_chat_tab(
     limits: ChatLimits,
     feedback: FeedbackStore | None = None,
     settings_summary: dict[str, object] | None = None,
+    open_notices: Callable[[], list[str]] | None = None,
 ) -> ChatTab:
+    """`open_notices`: the documents of notices open now ("접수 중인 공고만" filter)."""
     terms = assistant.retriever.sparse.terms
     choices = filter_choices(rows)
     private: dict[str, Any] = {"api_visibility": "private"}
@@ -292,6 +295,8 @@ def build_chat_tab(
                                             elem_id="filter-from")  # fmt: skip
                         f_to = gr.Textbox(label="까지", placeholder="2026-12-31",
                                           elem_id="filter-to")  # fmt: skip
+                    f_open = gr.Checkbox(False, label="접수 중인 공고만", elem_id="filter-open",
+                                         visible=open_notices is not None)  # fmt: skip
     conversation = gr.State([])  # the server's copy of the chat (see `respond`)
     answers = gr.State({})  # assistant message index -> answer record (feedback, viewer)
     shown = gr.State(None)  # the answer record whose sources the viewer lists
@@ -300,10 +305,12 @@ def build_chat_tab(
     def _respond(
         message: str, history: list[Message], known: dict[int, dict[str, Any]],
         kinds: list[str], regions: list[str], orgs: list[str], dfrom: str, dto: str,
+        only_open: bool = False,
     ) -> Iterator[tuple[Any, ...]]:  # fmt: skip
         keep = gr.update()
         try:
-            where = search_filter(kinds, regions, orgs, dfrom, dto)
+            opened = open_notices() if only_open is True and open_notices else None
+            where = search_filter(kinds, regions, orgs, dfrom, dto, opened)
         except ValueError as exc:
             q = (message if isinstance(message, str) else "").strip()[:200]
             refused = [*history, {"role": "user", "content": q},
@@ -333,7 +340,7 @@ def build_chat_tab(
             yield (displayed(state), state, {**known, len(state) - 1: record}, pick,
                    render(record, label, terms), record)  # fmt: skip
 
-    filters = [f_kind, f_region, f_org, f_from, f_to]
+    filters = [f_kind, f_region, f_org, f_from, f_to, f_open]
     for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
         trigger(
             _respond, [box, conversation, answers, *filters],

@@ -15,7 +15,13 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from axa_wiring import answer_settings, make_assistant, make_ingestor, open_store_or_exit
+from axa_wiring import (
+    answer_settings,
+    make_assistant,
+    make_ingestor,
+    make_notice_board,
+    open_store_or_exit,
+)
 from ingest import Ingestor, Manifest
 from rag import FeedbackStore, StudyGuide
 from search import Store
@@ -89,8 +95,9 @@ def make_server(
     parts (shared with the browser tests)."""
     _private_web_temp(settings)
     manifest = ingestor.manifest
+    board = make_notice_board(settings, manifest)
     chat_ui = build_app(
-        make_assistant(settings, store, llm),
+        make_assistant(settings, store, llm, board),
         corpus_info_of(manifest),
         concurrency=settings.ui_concurrency,
         feedback=feedback,
@@ -105,6 +112,7 @@ def make_server(
         corpus_info=lambda: corpus_info_of(manifest),
         max_chars=settings.max_question_chars,
         max_turns=settings.max_turns,
+        notices=board,
     )  # fmt: skip
     chat_ui.queue(default_concurrency_limit=settings.ui_concurrency)
     admin = None

@@ -1,0 +1,143 @@
+"""자격 확인 tab: a company described in one Korean sentence, checked against every notice
+card (or one). The parsed profile is shown back for correction; each condition comes with its
+quoted text, a link to its page and why it is 충족 / 미충족 / 확인 필요.
+
+Handlers are plain functions over `notices.NoticeBoard`; `build_eligibility_tab` lays them out.
+Everything here is read from documents, so it is escaped before it is rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+import gradio as gr
+
+from notices import (
+    CHECK_LABELS,
+    VERDICT_LABELS,
+    NoticeBoard,
+    NoticeCard,
+    Profile,
+    Result,
+    end_text,
+    status_label,
+)
+from notices.profile import MAX_PROFILE_CHARS
+from search import doc_key
+
+from .escape import md_text
+from .viewer import doc_href
+
+log = logging.getLogger(__name__)
+
+ALL = "__all__"
+EXAMPLE = "대구 소재 제조업, 직원 30명, 업력 5년, 대표 35세, 작년 AI바우처 수혜"
+NO_NOTICES = "색인된 공고가 없습니다. 운영자에게 공고문 색인을 요청하세요."
+GENERIC_ERROR = "일시적인 오류로 확인하지 못했습니다. 잠시 후 다시 시도해 주세요."
+_ICON = {"met": "✅", "unmet": "❌", "unknown": "❔"}
+_VERDICT_CLASS = {"eligible": "ok", "ineligible": "no", "unknown": "check"}
+CSS = """
+.axa-notice { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
+.axa-notice h4 { margin: 4px 0; }
+.axa-verdict-ok { color: #106b21; } .axa-verdict-no { color: #a11; }
+.axa-verdict-check { color: #8a5a00; }
+.axa-cond { margin: 4px 0; line-height: 1.5; }
+.axa-cond .why { color: #555; }
+"""
+
+
+def notice_choices(board: NoticeBoard) -> list[tuple[str, str]]:
+    """("전체 공고" first, then "program (status)") with opaque keys, never server paths."""
+    now = board.now()
+    cards = board.cards()
+    return [("전체 공고", ALL)] + [
+        (f"{c.program} ({status_label(c, now)})", doc_key(c.doc_id)) for c in cards
+    ]
+
+
+def profile_markdown(p: Profile) -> str:
+    rows = "\n".join(f"| {md_text(k)} | {md_text(v)} |" for k, v in p.rows())
+    return ("**입력한 회사 정보** — 틀린 곳이 있으면 문장을 고쳐 다시 확인하세요.\n\n"
+            f"| 항목 | 값 |\n|---|---|\n{rows}")  # fmt: skip
+
+
+def _place(card: NoticeCard, page: int) -> str:
+    where = f"{page}쪽" if card.unit == "page" else f"{page}번째 구역"
+    href = html.escape(doc_href(card.doc_id, page, card.unit), quote=True)
+    return f'<a class="axa-cond-page" href="{href}" target="_blank" rel="noopener">{where}</a>'
+
+
+def result_html(r: Result, board: NoticeBoard) -> str:
+    card, now = r.card, board.now()
+    verdict = VERDICT_LABELS[r.verdict]
+    head = (f'<h4><span class="axa-verdict-{_VERDICT_CLASS[r.verdict]}">{verdict}</span> — '
+            f"{html.escape(card.program)} <small>({html.escape(status_label(card, now))})"
+            "</small></h4>")  # fmt: skip
+    end = end_text(card)
+    meta = html.escape(card.file) + (f" · 마감 {html.escape(end)}" if end else "")
+    items = []
+    for c in r.checks:
+        cond = c.condition
+        kind = "제외 조건" if cond.exclude else ("다음 중 하나" if cond.any_of else "대상 조건")
+        items.append(
+            f'<li class="axa-cond axa-{c.status}">{_ICON[c.status]} '
+            f"<b>{CHECK_LABELS[c.status]}</b> ({kind}, {_place(card, cond.page)}) "
+            f"“{html.escape(cond.text)}”<br><span class=\"why\">→ {html.escape(c.why)}</span></li>"
+        )  # fmt: skip
+    if not items:
+        items.append("<li>이 공고에서 지원대상 조건을 읽지 못했습니다: 원문을 확인하세요.</li>")
+    return (f'<div class="axa-notice" data-verdict="{r.verdict}">{head}<p>{meta}</p>'
+            f"<ul>{''.join(items)}</ul></div>")  # fmt: skip
+
+
+def check_profile(board: NoticeBoard, profile: object, key: object) -> tuple[str, str]:
+    """(the parsed profile as Markdown, the verdicts as HTML) — Korean messages on bad input."""
+    text = (profile if isinstance(profile, str) else "").strip()
+    if not text:
+        return "회사 정보를 한 문장으로 입력하세요. 예: " + md_text(EXAMPLE), ""
+    if len(text) > MAX_PROFILE_CHARS:
+        return f"회사 정보는 {MAX_PROFILE_CHARS}자 이내로 입력해 주세요.", ""
+    try:
+        cards = board.cards()
+        if not cards:
+            return NO_NOTICES, ""
+        chosen = (
+            [c for c in cards if doc_key(c.doc_id) == key] if key not in (None, "", ALL) else []
+        )
+        file = chosen[0].file if chosen else None
+        parsed, results = board.check(text, file)
+    except Exception:
+        log.exception("eligibility check failed")
+        return GENERIC_ERROR, ""
+    summary = {v: sum(1 for r in results if r.verdict == v) for v in VERDICT_LABELS}
+    counts = " · ".join(f"{VERDICT_LABELS[v]} {n}건" for v, n in summary.items())
+    body = "".join(result_html(r, board) for r in results)
+    note = ("<p><small>‘신청 가능’은 문서에서 읽은 조건을 모두 충족할 때만 표시합니다. "
+            "확인 필요 항목은 원문 쪽을 눌러 직접 확인하세요.</small></p>")  # fmt: skip
+    return profile_markdown(parsed), f"<p><b>{counts}</b> (접수 중인 공고부터)</p>{note}{body}"
+
+
+def build_eligibility_tab(board: NoticeBoard, concurrency: int = 4) -> gr.Dropdown:
+    """The tab; returns its notice picker (the page refreshes its choices on load)."""
+    with gr.Tab("자격 확인", id="eligibility-tab"):
+        gr.Markdown("회사 정보를 한 문장으로 적으면, 색인된 공고마다 지원 조건을 하나씩 "
+                    "확인합니다. 결과는 공고문 원문 쪽과 함께 보여 줍니다.")  # fmt: skip
+        profile = gr.Textbox(label="회사 정보", placeholder=EXAMPLE, elem_id="profile",
+                             max_length=MAX_PROFILE_CHARS)  # fmt: skip
+        with gr.Row():
+            pick = gr.Dropdown(notice_choices(board), value=ALL, label="공고",
+                               elem_id="eligibility-notice", scale=4)  # fmt: skip
+            check = gr.Button("자격 확인", variant="primary", elem_id="eligibility-check",
+                              scale=1)  # fmt: skip
+        parsed = gr.Markdown("", elem_id="eligibility-profile")
+        results = gr.HTML("", elem_id="eligibility-results")
+
+        def _check(text: Any, key: Any) -> tuple[str, str]:
+            return check_profile(board, text, key)
+
+        for trigger in (check.click, profile.submit):
+            trigger(_check, [profile, pick], [parsed, results], concurrency_limit=concurrency,
+                    api_visibility="private")  # fmt: skip
+    return pick
