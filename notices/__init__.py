@@ -2,7 +2,7 @@
 conditions, 제외, 한도, 서류, 방법, 절차, 문의처 — each with its page and quoted text), their
 status against a clock, and a company profile checked against their conditions."""
 
-from .board import NoticeBoard
+from .board import NoticeBoard, notice_json
 from .book import cards_from_json, find_card
 from .card import FIELD_LABELS, CardField, Condition, NoticeCard
 from .dates import SEOUL
@@ -18,7 +18,7 @@ from .deadline import (
 )
 from .eligibility import STATUS_LABELS as CHECK_LABELS
 from .eligibility import VERDICT_LABELS, Check, Result, check_all, check_notice
-from .profile import Profile, parse_profile
+from .profile import MAX_PROFILE_CHARS, Profile, parse_profile
 from .reader import read_card
 from .route import Routed, route, topic_of
 
@@ -29,6 +29,7 @@ __all__ = [
     "CARD_REVISION",
     "CHECK_LABELS",
     "FIELD_LABELS",
+    "MAX_PROFILE_CHARS",
     "SEOUL",
     "STATUS_LABELS",
     "VERDICT_LABELS",
@@ -47,6 +48,7 @@ __all__ = [
     "deadline_sentence",
     "end_text",
     "find_card",
+    "notice_json",
     "parse_profile",
     "read_card",
     "route",

@@ -8,10 +8,15 @@ from datetime import datetime
 
 from .book import cards_from_json, find_card
 from .card import NoticeCard
-from .deadline import Clock, seoul_now, status
+from .deadline import Clock, seoul_now, status, status_label
 from .eligibility import Result, check_all
 from .profile import Profile, parse_profile
 from .route import Routed, route
+
+
+def notice_json(card: NoticeCard, now: datetime) -> dict[str, object]:
+    """One card as `axa-notices --json` and the API give it (no server path in it)."""
+    return {**card.to_dict(), "status": status(card, now), "status_label": status_label(card, now)}
 
 
 class NoticeBoard:
@@ -19,6 +24,23 @@ class NoticeBoard:
         """`stored`: the cards' JSON as the manifest keeps them (`Manifest.cards`)."""
         self._stored = stored
         self.clock = clock
+
+    def at(self, now: datetime) -> NoticeBoard:
+        """The same cards judged at another moment (`--today`, the API's `today`)."""
+        return NoticeBoard(self._stored, lambda: now)
+
+    def listing(self, only_open: bool = False) -> list[dict[str, object]]:
+        now = self.now()
+        cards = self.cards()
+        if only_open:
+            cards = [c for c in cards if status(c, now) == "open"]
+        return [notice_json(c, now) for c in cards]
+
+    def eligibility(self, profile: str, file: str | None = None) -> dict[str, object]:
+        """The `axa-eligibility --json` answer."""
+        parsed, results = self.check(profile, file)
+        return {"profile": parsed.to_dict(), "today": self.now().date().isoformat(),
+                "results": [r.to_dict() for r in results]}  # fmt: skip
 
     def cards(self) -> list[NoticeCard]:
         return cards_from_json(self._stored())

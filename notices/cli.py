@@ -16,14 +16,14 @@ from rich.console import Console
 from rich.table import Table
 
 from axa_settings import load_settings
-from ingest import Manifest
+from axa_wiring import make_notice_board
 
-from .book import cards_from_json, find_card
-from .card import NoticeCard
+from .board import NoticeBoard
+from .book import find_card
 from .dates import SEOUL
 from .deadline import end_text, seoul_now, status, status_label
-from .eligibility import STATUS_LABELS, VERDICT_LABELS, check_all
-from .profile import MAX_PROFILE_CHARS, parse_profile
+from .eligibility import STATUS_LABELS, VERDICT_LABELS
+from .profile import MAX_PROFILE_CHARS
 
 notices_app = typer.Typer(add_completion=False, help=__doc__)
 eligibility_app = typer.Typer(add_completion=False, help=__doc__)
@@ -44,20 +44,13 @@ def _now(today: str | None) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=SEOUL)
 
 
-def _cards() -> list[NoticeCard]:
+def _board(today: str | None) -> NoticeBoard:
     settings = load_settings()
     if not settings.manifest_path.exists():
         err.print("[red]색인된 문서가 없습니다. 먼저 `axa-ingest 폴더` 로 문서를 색인하세요.")
         raise typer.Exit(3)
-    manifest = Manifest(settings.manifest_path)
-    try:
-        return cards_from_json(manifest.cards())
-    finally:
-        manifest.close()
-
-
-def card_json(card: NoticeCard, now: datetime) -> dict[str, object]:
-    return {**card.to_dict(), "status": status(card, now), "status_label": status_label(card, now)}
+    board = make_notice_board(settings)
+    return board.at(_now(today)) if today else board
 
 
 @notices_app.command()
@@ -67,13 +60,15 @@ def notices(
     today: TodayOption = None,
 ) -> None:
     """List the notice cards: program, organiser, 접수기간, status, file."""
-    now = _now(today)
-    cards = _cards()
+    board = _board(today)
+    if as_json:
+        listing = board.listing(only_open)
+        sys.stdout.write(json.dumps(listing, ensure_ascii=False) + "\n")
+        return
+    now = board.now()
+    cards = board.cards()
     if only_open:
         cards = [c for c in cards if status(c, now) == "open"]
-    if as_json:
-        sys.stdout.write(json.dumps([card_json(c, now) for c in cards], ensure_ascii=False) + "\n")
-        return
     table = Table(title=f"공고 {len(cards)}건 ({now.date().isoformat()} 기준)")
     for col in ("사업", "주관", "접수기간", "상태", "파일"):
         table.add_column(col)
@@ -97,20 +92,16 @@ def eligibility(
     if not profile.strip() or len(profile) > MAX_PROFILE_CHARS:
         err.print(f"[red]회사 정보를 {MAX_PROFILE_CHARS}자 이내의 문장으로 입력해 주세요.")
         raise typer.Exit(2)
-    now = _now(today)
-    cards = _cards()
-    if file:
-        cards = find_card(cards, file)
-        if not cards:
-            err.print(f"[red]'{file}' 공고를 찾을 수 없습니다. `axa-notices` 로 목록을 확인하세요.")
-            raise typer.Exit(3)
-    parsed = parse_profile(profile)
-    results = check_all(cards, parsed, now)
+    board = _board(today)
+    now = board.now()
+    if file and not find_card(board.cards(), file):
+        err.print(f"[red]'{file}' 공고를 찾을 수 없습니다. `axa-notices` 로 목록을 확인하세요.")
+        raise typer.Exit(3)
     if as_json:
-        out = {"profile": parsed.to_dict(), "today": now.date().isoformat(),
-               "results": [r.to_dict() for r in results]}  # fmt: skip
+        out = board.eligibility(profile, file)
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return
+    parsed, results = board.check(profile, file)
     console = Console()
     console.print("[bold]입력한 회사 정보[/] (틀린 곳이 있으면 문장을 고쳐 다시 실행하세요)")
     for label, value in parsed.rows():

@@ -135,3 +135,31 @@ def test_stream_sends_the_sources_before_the_first_token_and_the_checked_answer_
     assert (
         last["answer"].startswith("총 예산은 236억 원입니다 [1].") and "999억" not in last["answer"]
     )
+
+
+def test_notices_and_eligibility_over_the_api(retriever: Retriever) -> None:
+    from tests.test_answer import _board
+
+    board = _board("2026-03-20T12:00")
+    assistant = Assistant(retriever, ScriptedLLM("x"), AnswerSettings(top_k=3), notices=board)
+    http = TestClient(build_api(CompletionService(assistant), notices=board, api_key="k"))
+    auth = {"Authorization": "Bearer k"}
+    assert http.get("/v1/notices").status_code == 401  # behind the same key as completions
+    listing = http.get("/v1/notices", headers=auth).json()["data"]
+    assert [c["status"] for c in listing] == ["open"]
+    assert listing[0]["apply_end"] == "2026-03-27T18:00:00+09:00"
+    assert "doc_id" not in listing[0] and "/corpus/" not in json.dumps(listing)
+    later = http.get("/v1/notices", params={"open": "true", "today": "2026-04-01"}, headers=auth)
+    assert later.json()["data"] == []
+    bad = http.get("/v1/notices", params={"today": "2026-02-30"}, headers=auth)
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]["message"]
+    profile = "대구 소재 중소기업, 제조업, 직원 12명, 업력 3년, 수혜 이력 없음, 결격사유 없음"
+    out = http.post("/v1/eligibility", json={"profile": profile}, headers=auth).json()
+    assert out["profile"]["region"] == "대구" and out["today"] == "2026-03-20"
+    [result] = out["results"]
+    assert result["verdict"] == "eligible" and result["notice_status"] == "open"
+    assert {"text", "page", "status", "why"} <= set(result["conditions"][0])
+    huge = http.post("/v1/eligibility", json={"profile": "가" * 501}, headers=auth)
+    assert huge.status_code == 422 and "profile" in huge.json()["error"]["message"]
+    plain = TestClient(build_api(CompletionService(assistant)))  # no cards given: no such route
+    assert plain.get("/v1/notices").status_code == 404

@@ -16,6 +16,7 @@ import gradio as gr
 
 from notices import (
     CHECK_LABELS,
+    MAX_PROFILE_CHARS,
     VERDICT_LABELS,
     NoticeBoard,
     NoticeCard,
@@ -24,7 +25,6 @@ from notices import (
     end_text,
     status_label,
 )
-from notices.profile import MAX_PROFILE_CHARS
 from search import doc_key
 
 from .escape import md_text

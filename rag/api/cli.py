@@ -11,7 +11,7 @@ import uvicorn
 from rich.console import Console
 
 from axa_settings import load_settings
-from axa_wiring import make_assistant, open_store_or_exit
+from axa_wiring import make_assistant, make_notice_board, open_store_or_exit
 from serving import ServingError, chat_model
 
 from .router import build_api
@@ -38,10 +38,11 @@ def serve(
     store = open_store_or_exit(settings)
     try:
         with chat_model(settings) as llm:
-            service = CompletionService(make_assistant(settings, store, llm),
+            board = make_notice_board(settings)
+            service = CompletionService(make_assistant(settings, store, llm, board),
                                         max_question_chars=settings.max_question_chars)  # fmt: skip
             uvicorn.run(
-                build_api(service, api_key=key, max_body_kb=settings.max_request_kb),
+                build_api(service, api_key=key, max_body_kb=settings.max_request_kb, notices=board),
                 host=bind,
                 port=port or settings.api_port,
                 log_level="info",

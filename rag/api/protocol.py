@@ -39,6 +39,14 @@ class Filters(BaseModel):
     date_to: Day = ""
 
 
+class EligibilityRequest(BaseModel):
+    """`POST /v1/eligibility`: a company in one Korean sentence against the notice cards."""
+
+    profile: str = Field(min_length=1, max_length=500)
+    file: str | None = Field(None, max_length=200, description="One notice (file or program).")
+    today: Day = ""
+
+
 class ChatCompletionRequest(BaseModel):
     model: str = "ax-assist"
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)

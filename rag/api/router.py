@@ -11,6 +11,7 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime, time
 from typing import TypeVar
 
 import anyio
@@ -20,11 +21,18 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from notices import SEOUL, NoticeBoard
 from search import IndexMismatchError
 from serving import ServingError
 
 from .limits import BodyLimit
-from .protocol import ChatCompletion, ChatCompletionRequest, ErrorDetail, ErrorResponse
+from .protocol import (
+    ChatCompletion,
+    ChatCompletionRequest,
+    EligibilityRequest,
+    ErrorDetail,
+    ErrorResponse,
+)
 from .service import CompletionService, QuestionError
 
 log = logging.getLogger(__name__)
@@ -78,9 +86,9 @@ async def _pull(items: Iterator[T], request: Request) -> AsyncIterator[T]:
 
 
 def build_api(service: CompletionService, *, api_key: str | None = None,
-              max_body_kb: int = 256) -> FastAPI:  # fmt: skip
+              max_body_kb: int = 256, notices: NoticeBoard | None = None) -> FastAPI:  # fmt: skip
     """`api_key`: when set, every /v1 call needs `Authorization: Bearer <key>` (the OpenAI
-    client's `api_key`)."""
+    client's `api_key`). `notices`: serve `/v1/notices` and `/v1/eligibility` from them."""
     app = FastAPI(title="AX-Assist", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url=None)  # fmt: skip
 
@@ -130,6 +138,30 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
             event = ErrorResponse(error=detail).model_dump()
             yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
         yield "data: [DONE]\n\n"
+
+    def _board(today: str) -> NoticeBoard:
+        if notices is None:
+            raise StarletteHTTPException(404, "공고 기능이 켜져 있지 않습니다.")
+        if not today:
+            return notices
+        try:
+            day = date.fromisoformat(today[:10]) if len(today) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise StarletteHTTPException(400, "today는 YYYY-MM-DD 형식으로 보내 주세요.")
+        return notices.at(datetime.combine(day, time(12), tzinfo=SEOUL))
+
+    @router.get("/notices")
+    def list_notices(open: bool = False, today: str = "") -> dict[str, object]:
+        """The notice cards (`axa-notices --json`), open ones only with `open=true`."""
+        board = _board(today)
+        return {"object": "list", "data": board.listing(open)}
+
+    @router.post("/eligibility")
+    def eligibility(body: EligibilityRequest) -> dict[str, object]:
+        """`axa-eligibility --json`: each notice's verdict and its cited conditions."""
+        return _board(body.today).eligibility(body.profile, body.file)
 
     @app.get("/health")
     def health() -> dict[str, str]:
