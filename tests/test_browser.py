@@ -147,6 +147,37 @@ def test_ask_see_streamed_answer_open_citation_and_give_feedback(
     page.close()
 
 
+def test_eligibility_tab_checks_a_profile_typed_in_korean_and_opens_the_cited_page(
+    app: tuple[str, Settings], browser: object
+) -> None:
+    url, _ = app
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(url + "/")
+    page.get_by_role("tab", name="자격 확인").click()
+    page.fill("#profile textarea", "대구 소재 제조업, 직원 30명, 업력 5년, 대표 35세")
+    page.click("#eligibility-check")
+    page.wait_for_function(
+        "document.querySelector('#eligibility-results').innerText.includes('확인 필요')",
+        timeout=60_000,
+    )
+    shown = page.inner_text("#eligibility-profile")
+    assert "대구" in shown and "30명" in shown and "5년" in shown  # shown back for correction
+    results = page.inner_text("#eligibility-results")
+    assert "2025년 지역 주도형 인공지능(AI) 대전환 사업" in results and "마감" in results
+    assert "컨소시엄" in results  # the quoted condition
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "eligibility.png"), full_page=True)
+    link = page.locator("#eligibility-results a.axa-cond-page").first
+    assert link.inner_text() == "3번째 구역"
+    with page.expect_popup() as opened:
+        link.click()
+    doc = opened.value
+    doc.wait_for_load_state()
+    assert "컨소시엄을 구성해 신청한다" in doc.inner_text("body")
+    doc.close()
+    page.close()
+
+
 def test_operator_uploads_a_file_and_it_becomes_answerable(
     app: tuple[str, Settings], browser: object, tmp_path: Path
 ) -> None:

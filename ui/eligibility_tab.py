@@ -36,7 +36,6 @@ ALL = "__all__"
 EXAMPLE = "대구 소재 제조업, 직원 30명, 업력 5년, 대표 35세, 작년 AI바우처 수혜"
 NO_NOTICES = "색인된 공고가 없습니다. 운영자에게 공고문 색인을 요청하세요."
 GENERIC_ERROR = "일시적인 오류로 확인하지 못했습니다. 잠시 후 다시 시도해 주세요."
-_ICON = {"met": "✅", "unmet": "❌", "unknown": "❔"}
 _VERDICT_CLASS = {"eligible": "ok", "ineligible": "no", "unknown": "check"}
 CSS = """
 .axa-notice { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
@@ -45,6 +44,7 @@ CSS = """
 .axa-verdict-check { color: #8a5a00; }
 .axa-cond { margin: 4px 0; line-height: 1.5; }
 .axa-cond .why { color: #555; }
+.axa-met b { color: #106b21; } .axa-unmet b { color: #a11; } .axa-unknown b { color: #8a5a00; }
 """
 
 
@@ -82,7 +82,7 @@ def result_html(r: Result, board: NoticeBoard) -> str:
         cond = c.condition
         kind = "제외 조건" if cond.exclude else ("다음 중 하나" if cond.any_of else "대상 조건")
         items.append(
-            f'<li class="axa-cond axa-{c.status}">{_ICON[c.status]} '
+            f'<li class="axa-cond axa-{c.status}">'
             f"<b>{CHECK_LABELS[c.status]}</b> ({kind}, {_place(card, cond.page)}) "
             f"“{html.escape(cond.text)}”<br><span class=\"why\">→ {html.escape(c.why)}</span></li>"
         )  # fmt: skip
