@@ -84,4 +84,7 @@ def route(
         return None
     head = f"[{card.program} · {FIELD_LABELS[topic]}]"
     deadline = deadline_sentence(card, now) if topic == "period" else ""
-    return Routed(card, topic, f"{head} {field.text}", field.page, deadline)
+    text = f"{head} {field.text}"
+    if old := card.superseded.get(topic):  # a 정정공고 changed it: say so, with the old text
+        text += f"\n(정정 전 공고 {card.superseded_file}의 내용: {old.text})"
+    return Routed(card, topic, text, field.page, deadline)

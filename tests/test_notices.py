@@ -203,3 +203,20 @@ def test_a_card_survives_storage(card: NoticeCard) -> None:
     back = NoticeCard.from_storage(json.loads(json.dumps(card.to_storage())))
     assert back.to_dict() == card.to_dict()
     assert isinstance(back.fields["period"], CardField)
+
+
+def test_a_routed_question_about_a_corrected_field_reads_both_versions(card: NoticeCard) -> None:
+    from notices import route
+
+    fix = NOTICE.replace("2026년 3월 2일", "2026년 3월 16일").replace(
+        "2026. 3. 27.(금) 18:00까지", "2026. 4. 10.(금) 18:00까지"
+    )
+    corrected = read_card(_doc(fix, "대구_AI전환_정정공고.pdf"))
+    assert corrected is not None
+    corrected.corrects = True
+    [merged] = supersede([card, corrected])
+    routed = route("대구 AI 전환 지원사업 신청 마감은?", [merged], [], at("2026-04-01"))
+    assert routed is not None and routed.field == "period"
+    assert "4. 10." in routed.text and "정정 전 공고 대구_AI전환_모집공고.pdf" in routed.text
+    assert routed.deadline.startswith("2026-04-10 18:00 마감 — 접수 중이며 9일 남았습니다")
+    assert route("대구 AI 전환 지원사업은 무엇인가요?", [merged], [], at("2026-04-01")) is None
