@@ -2,6 +2,7 @@
 documents incrementally, with a manifest of what is indexed; the operators' CLI."""
 
 from .chunking import KoreanChunker
+from .control import ControlError, ControlServer, remote_ingest, remote_remove, server_running
 from .loaders import (
     LoadError,
     format_list,
@@ -18,6 +19,8 @@ from .ocr import TesseractOCR
 from .pipeline import FileResult, Ingestor, IngestReport, Outcome
 
 __all__ = [
+    "ControlError",
+    "ControlServer",
     "FileResult",
     "IngestReport",
     "Ingestor",
@@ -31,8 +34,11 @@ __all__ = [
     "is_text_format",
     "load_file",
     "make_loaders",
+    "remote_ingest",
+    "remote_remove",
     "serve_inline",
     "served_media_type",
+    "server_running",
     "sniff_ok",
     "supported_suffixes",
 ]

@@ -19,11 +19,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from axa_settings import load_settings
-from axa_wiring import make_ingestor, open_store_or_exit
+from axa_settings import Settings, load_settings
+from axa_wiring import exit_with, make_ingestor, open_store_or_exit
 
+from .control import ControlError, remote_ingest, remote_remove, server_running
 from .manifest import Manifest
 from .pipeline import FileResult, IngestReport, Outcome
+from .pipeline import Progress as IngestProgress
 
 ingest_app = typer.Typer(add_completion=False, help=__doc__)
 admin_app = typer.Typer(add_completion=False, help=__doc__)
@@ -60,32 +62,57 @@ def ingest(
         bool, typer.Option("--prune", help="Drop indexed documents whose files are gone.")
     ] = False,
 ) -> None:
-    """Index files and folders (PDF, HWP, HWPX, DOCX, HTML, Markdown, text) incrementally."""
+    """Index files and folders (PDF, HWP, HWPX, DOCX, HTML, Markdown, text) incrementally.
+
+    While axa-chat or axa-api holds the embedded index, the job runs inside that server (over
+    the control socket in the data folder) and answers keep flowing."""
     settings = load_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    remote = server_running(settings.data_dir)
+    if remote:
+        err.print(
+            "실행 중인 서버(axa-chat 또는 axa-api)에 색인 작업을 맡깁니다. 답변은 계속됩니다."
+        )
+    with Progress(
+        TextColumn("[bold]색인"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=err, transient=True, disable=as_json,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("", total=None)
+        started = time.perf_counter()
+        pages = chunks = 0
+
+        def step(result: FileResult, done: int, total: int) -> None:
+            nonlocal pages, chunks
+            if result.outcome in (Outcome.ADDED, Outcome.UPDATED):
+                pages, chunks = pages + result.pages, chunks + result.chunks
+            rate = chunks / max(time.perf_counter() - started, 1e-6)
+            info = f"{pages}쪽 · 청크 {chunks}개 ({rate:.0f}/s) · {result.file}"
+            bar.update(task, completed=done, total=total, description=info)
+
+        if remote:
+            try:
+                report = remote_ingest(settings.data_dir, paths, progress=step,
+                                       dry_run=dry_run, prune=prune)  # fmt: skip
+            except ControlError as exc:
+                exit_with(err, exc, 6)
+        else:
+            report = _local_ingest(settings, paths, step, dry_run, prune)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        Console().print(_summary(report))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _local_ingest(
+    settings: Settings, paths: list[Path], step: IngestProgress, dry_run: bool, prune: bool
+) -> IngestReport:
     with err.status("모델과 색인을 여는 중..."):
         store = open_store_or_exit(settings)
         ingestor = make_ingestor(settings, store)
     try:
-        with Progress(
-            TextColumn("[bold]색인"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.description}"), console=err, transient=True, disable=as_json,
-        ) as bar:  # fmt: skip
-            task = bar.add_task("", total=None)
-            started = time.perf_counter()
-            pages = chunks = 0
-
-            def step(result: FileResult, done: int, total: int) -> None:
-                nonlocal pages, chunks
-                if result.outcome in (Outcome.ADDED, Outcome.UPDATED):
-                    pages, chunks = pages + result.pages, chunks + result.chunks
-                rate = chunks / max(time.perf_counter() - started, 1e-6)
-                info = f"{pages}쪽 · 청크 {chunks}개 ({rate:.0f}/s) · {result.file}"
-                bar.update(task, completed=done, total=total, description=info)
-
-            report = ingestor.ingest(
-                paths, progress=step, dry_run=dry_run, prune=prune, optimize=False
-            )
+        report = ingestor.ingest(paths, progress=step, dry_run=dry_run, prune=prune,
+                                 optimize=False)  # fmt: skip
         changed = report.count(Outcome.ADDED) + report.count(Outcome.UPDATED)
         if not dry_run and changed + report.count(Outcome.REMOVED):
             with err.status("검색 색인을 정리하는 중 (큰 색인은 몇 분 걸립니다)..."):
@@ -93,11 +120,7 @@ def ingest(
     finally:
         ingestor.manifest.close()
         store.close()
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
-    else:
-        Console().print(_summary(report))
-    raise typer.Exit(0 if report.ok else 1)
+    return report
 
 
 @admin_app.command("list")
@@ -124,6 +147,17 @@ def list_documents(
 def remove(paths: Annotated[list[Path], typer.Argument(help="Indexed files to drop.")]) -> None:
     """Remove documents from the index (the files themselves are not touched)."""
     settings = load_settings()
+    if server_running(settings.data_dir):
+        try:
+            removed = set(remote_remove(settings.data_dir, paths))
+        except ControlError as exc:
+            exit_with(err, exc, 6)
+        for p in paths:
+            if str(p.resolve()) in removed:
+                err.print(f"삭제함: {p}")
+            else:
+                err.print(f"[red]색인에 없는 문서입니다: {p}")
+        raise typer.Exit(1 if len(removed) < len(paths) else 0)
     store = open_store_or_exit(settings)
     ingestor = make_ingestor(settings, store)
     missing = 0

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -136,6 +137,8 @@ class Ingestor:
         self.loaders = loaders or make_loaders()
         self.workers = workers
         self._index_checked = False
+        # One writer at a time: the operator page, a CLI's job over the control socket.
+        self.lock = threading.RLock()
 
     def ingest(
         self,
@@ -149,6 +152,13 @@ class Ingestor:
         """Bring the index in line with `paths`; with `prune`, also drop documents whose files
         under those paths are gone. `dry_run` says what would happen and writes nothing.
         `optimize`: rebuild the engine's search indexes after a change (blocks; see index.py)."""
+        with self.lock:
+            return self._ingest(paths, progress, dry_run, prune, optimize)
+
+    def _ingest(
+        self, paths: Iterable[Path], progress: Progress | None, dry_run: bool, prune: bool,
+        optimize: bool,
+    ) -> IngestReport:  # fmt: skip
         start = time.perf_counter()
         paths = list(paths)
         files, refused = expand_paths(paths, supported_suffixes(self.loaders))
@@ -365,11 +375,12 @@ class Ingestor:
         return FileResult(str(path), path.name, Outcome.FAILED, reason=reason)
 
     def remove(self, doc_id: str) -> bool:
-        if self.manifest.get(doc_id) is None:
-            return False
-        self.index.delete_document(doc_id)
-        self.manifest.remove(doc_id)
-        return True
+        with self.lock:
+            if self.manifest.get(doc_id) is None:
+                return False
+            self.index.delete_document(doc_id)
+            self.manifest.remove(doc_id)
+            return True
 
 
 def _current(previous: ManifestRow | None, sha: str, revision: str) -> TypeGuard[ManifestRow]:

@@ -22,7 +22,7 @@ from axa_wiring import (
     make_notice_board,
     open_store_or_exit,
 )
-from ingest import Ingestor, Manifest
+from ingest import ControlServer, Ingestor, Manifest
 from rag import FeedbackStore, StudyGuide
 from search import Store
 from serving import ChatModel, ServingError, chat_model
@@ -74,11 +74,15 @@ def chat(
         err.print("언어 모델 서버를 준비하는 중...")
         with chat_model(settings) as llm:
             server = make_server(settings, store, llm, feedback, ingestor)
+            control = ControlServer(settings.data_dir, ingestor).start()  # axa-ingest meanwhile
             where = f"http://{host or settings.ui_host}:{port or settings.ui_port}"
             err.print(f"채팅: {where}/" + (f"  운영자: {where}/admin" if settings.admin_password
                                           else ""))  # fmt: skip
-            uvicorn.run(server, host=host or settings.ui_host, port=port or settings.ui_port,
-                        log_level="warning")  # fmt: skip
+            try:
+                uvicorn.run(server, host=host or settings.ui_host,
+                            port=port or settings.ui_port, log_level="warning")  # fmt: skip
+            finally:
+                control.close()
     except ServingError as exc:
         err.print(f"[red]{exc}")
         raise typer.Exit(1) from exc

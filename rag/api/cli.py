@@ -11,7 +11,8 @@ import uvicorn
 from rich.console import Console
 
 from axa_settings import load_settings
-from axa_wiring import make_assistant, make_notice_board, open_store_or_exit
+from axa_wiring import make_assistant, make_ingestor, make_notice_board, open_store_or_exit
+from ingest import ControlServer
 from serving import ServingError, chat_model
 
 from .router import build_api
@@ -41,12 +42,20 @@ def serve(
             board = make_notice_board(settings)
             service = CompletionService(make_assistant(settings, store, llm, board),
                                         max_question_chars=settings.max_question_chars)  # fmt: skip
-            uvicorn.run(
-                build_api(service, api_key=key, max_body_kb=settings.max_request_kb, notices=board),
-                host=bind,
-                port=port or settings.api_port,
-                log_level="info",
-            )
+            ingestor = make_ingestor(settings, store)
+            control = ControlServer(settings.data_dir, ingestor).start()  # axa-ingest meanwhile
+            try:
+                uvicorn.run(
+                    build_api(
+                        service, api_key=key, max_body_kb=settings.max_request_kb, notices=board
+                    ),
+                    host=bind,
+                    port=port or settings.api_port,
+                    log_level="info",
+                )
+            finally:
+                control.close()
+                ingestor.manifest.close()
     except ServingError as exc:
         err.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
