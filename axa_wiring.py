@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from ingest import Ingestor, KoreanChunker, Manifest, TesseractOCR, make_loaders
+from ingest import DataParts, Ingestor, KoreanChunker, Manifest, TesseractOCR, make_loaders
 from notices import SEOUL, NoticeBoard, seoul_now
 from rag import AnswerSettings, Assistant, FollowUpRewriter
 from search import Embedder, IndexBusyError, Retriever, Store, open_store
@@ -24,6 +24,7 @@ from serving import ChatModel, chat_model
 __all__ = [
     "answer_settings",
     "chat_model",
+    "data_parts",
     "exit_with",
     "load_settings",
     "make_assistant",
@@ -90,6 +91,12 @@ def make_retriever(settings: Settings, store: Store) -> Retriever:
         fusion=settings.fusion,
         dense_alpha=settings.fusion_dense_alpha,
     )
+
+
+def data_parts(settings: Settings) -> DataParts:
+    """Where the state lives: what `axa-data snapshot` copies and `restore` puts back."""
+    return DataParts(settings.qdrant_path, settings.manifest_path, settings.feedback_path,
+                     settings.upload_dir)  # fmt: skip
 
 
 def make_notice_board(settings: Settings, manifest: Manifest | None = None) -> NoticeBoard:

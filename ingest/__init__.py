@@ -1,6 +1,7 @@
 """The write side: load (one module per format), repair, clean, chunk, describe and index
 documents incrementally, with a manifest of what is indexed; the operators' CLI."""
 
+from .backup import DataParts
 from .chunking import KoreanChunker
 from .control import ControlError, ControlServer, remote_ingest, remote_remove, server_running
 from .loaders import (
@@ -21,6 +22,7 @@ from .pipeline import FileResult, Ingestor, IngestReport, Outcome
 __all__ = [
     "ControlError",
     "ControlServer",
+    "DataParts",
     "FileResult",
     "IngestReport",
     "Ingestor",

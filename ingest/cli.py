@@ -20,9 +20,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from axa_settings import Settings, load_settings
-from axa_wiring import exit_with, make_ingestor, open_store_or_exit
+from axa_wiring import data_parts, exit_with, make_ingestor, open_store_or_exit
 
-from .control import ControlError, remote_ingest, remote_remove, server_running
+from .backup import (
+    SNAPSHOT_FILE,
+    check,
+    indexed_sources,
+    manifest_readable,
+    restore,
+    set_aside_broken,
+    snapshot,
+)
+from .control import ControlError, remote_ingest, remote_job, remote_remove, server_running
 from .manifest import Manifest
 from .pipeline import FileResult, IngestReport, Outcome
 from .pipeline import Progress as IngestProgress
@@ -172,6 +181,135 @@ def remove(paths: Annotated[list[Path], typer.Argument(help="Indexed files to dr
         ingestor.manifest.close()
         store.close()
     raise typer.Exit(1 if missing else 0)
+
+
+data_app = typer.Typer(
+    add_completion=False,
+    help="""`axa-data`: back up, restore and check
+the data folder (index, manifest, feedback, uploads).""",
+)
+
+
+@data_app.command("snapshot")
+def data_snapshot(dest: Annotated[Path, typer.Argument(help="A new or empty folder.")]) -> None:
+    """Copy the state to DEST; consistent while axa-chat or axa-api serves (it pauses writes)."""
+    settings = load_settings()
+    if dest.exists() and any(dest.iterdir()):
+        err.print(f"[red]{dest} 폴더가 비어 있지 않습니다. 새 폴더를 지정하세요.")
+        raise typer.Exit(2)
+    try:
+        if server_running(settings.data_dir):
+            info = remote_job(
+                settings.data_dir, {"cmd": "snapshot", "paths": [str(dest.resolve())]}
+            )
+        else:
+            store = open_store_or_exit(settings)
+            try:
+                info = snapshot(data_parts(settings), dest, store.index.count())
+            finally:
+                store.close()
+    except ControlError as exc:
+        exit_with(err, exc, 6)
+    err.print(f"백업했습니다: 색인 조각 {info['points']}개, 문서 기록 {info['manifest_rows']}건, "
+              f"피드백 {info['feedback_rows']}건 → {dest}")  # fmt: skip
+
+
+@data_app.command("restore")
+def data_restore(src: Annotated[Path, typer.Argument(help="A folder made by snapshot.")]) -> None:
+    """Put a snapshot back (the current state is moved aside, not deleted)."""
+    settings = load_settings()
+    if not (src / SNAPSHOT_FILE).is_file():
+        err.print(f"[red]{src} 는 axa-data snapshot 으로 만든 백업 폴더가 아닙니다.")
+        raise typer.Exit(2)
+    if server_running(settings.data_dir):
+        err.print("[red]실행 중인 서버(axa-chat 또는 axa-api)를 멈춘 뒤 복원하세요.")
+        raise typer.Exit(6)
+    open_store_or_exit(settings).close()  # nobody else holds the index
+    aside = restore(data_parts(settings), src)
+    want = json.loads((src / SNAPSHOT_FILE).read_text())
+    store = open_store_or_exit(settings)
+    manifest = Manifest(settings.manifest_path)
+    try:
+        points, rows = store.index.count(), len(manifest.all())
+    finally:
+        manifest.close()
+        store.close()
+    same = points == want["points"] and rows == want["manifest_rows"]
+    err.print(f"복원했습니다: 색인 조각 {points}개, 문서 기록 {rows}건 "
+              f"(이전 상태는 {aside} 에 있습니다)")  # fmt: skip
+    if not same:
+        err.print(
+            f"[red]백업과 다릅니다 (백업: 조각 {want['points']}개, 기록 {want['manifest_rows']}건)."
+        )
+    raise typer.Exit(0 if same else 1)
+
+
+@data_app.command("check")
+def data_check(
+    repair: Annotated[bool, typer.Option("--repair", help="Re-index what is off.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Index ↔ manifest ↔ source files; --repair re-indexes from the source files."""
+    settings = load_settings()
+    if server_running(settings.data_dir):
+        try:
+            out = remote_job(settings.data_dir, {"cmd": "check", "repair": repair})
+        except ControlError as exc:
+            exit_with(err, exc, 6)
+    else:
+        out = _local_check(settings, repair)
+    if as_json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    else:
+        for line in _lines(out, "problems"):
+            err.print(f"[yellow]문제: {line}")
+        for line in _lines(out, "repaired"):
+            err.print(f"[green]고침: {line}")
+        if out.get("ok") and not out.get("problems"):
+            err.print("[green]색인, 문서 기록, 원본 파일이 서로 맞습니다.")
+    raise typer.Exit(0 if out.get("ok") else 1)
+
+
+def _lines(out: dict[str, object], key: str) -> list[str]:
+    value = out.get(key)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _local_check(settings: Settings, repair: bool) -> dict[str, object]:
+    store = open_store_or_exit(settings)
+    try:
+        extra: list[str] = []
+        if not manifest_readable(settings.manifest_path):
+            if not repair:
+                broken = (
+                    "문서 기록(manifest.sqlite)을 읽을 수 없습니다: "
+                    "axa-data check --repair 로 색인과 원본 파일에서 다시 만드세요"
+                )
+                return {"ok": False, "problems": [broken], "repaired": [], "unfixable": []}
+            aside = set_aside_broken(settings.manifest_path)
+            sources = indexed_sources(store.index.document_counts())
+            ingestor = make_ingestor(settings, store)
+            ingestor.ingest(sources, optimize=False)
+            ingestor.manifest.close()
+            extra = [f"읽을 수 없는 문서 기록을 {aside.name} 로 옮기고 원본 {len(sources)}개로 "
+                     "다시 만들었습니다"]  # fmt: skip
+        ingestor = make_ingestor(settings, store)
+        try:
+            report = check(ingestor, repair=repair)
+        finally:
+            ingestor.manifest.close()
+        out = report.to_dict()
+        if extra:
+            out["problems"] = [*extra, *report.problems]
+            out["repaired"] = [*extra, *report.repaired]
+            out["ok"] = not report.unfixable
+        return out
+    finally:
+        store.close()
+
+
+def data_main() -> None:
+    data_app()
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+from .backup import DataParts, check, snapshot
 from .pipeline import FileResult, Ingestor, IngestReport, Outcome, Progress
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,11 @@ def socket_path(data_dir: Path) -> Path:
 class ControlServer:
     """Serves `ingest`, `remove` and `ping` for the process that holds `ingestor`."""
 
-    def __init__(self, data_dir: Path, ingestor: Ingestor) -> None:
+    def __init__(self, data_dir: Path, ingestor: Ingestor, parts: DataParts | None = None) -> None:
+        """`parts`: where the state lives, for `axa-data snapshot` and `check` meanwhile."""
         self.data_dir = data_dir
         self.ingestor = ingestor
+        self.parts = parts
         self.path = socket_path(data_dir)
         self._token = secrets.token_hex(24)
         self._sock: socket.socket | None = None
@@ -141,6 +144,12 @@ class ControlServer:
             elif cmd == "remove":
                 removed = [str(p) for p in paths if self.ingestor.remove(str(p))]
                 send({"event": "report", "removed_paths": removed})
+            elif cmd == "snapshot" and self.parts is not None and paths:
+                info = snapshot(self.parts, paths[0], self.ingestor.index.count())
+                send({"event": "report", **info})
+            elif cmd == "check":
+                checked = check(self.ingestor, repair=bool(request.get("repair")))
+                send({"event": "report", **checked.to_dict()})
             else:
                 send({"event": "error", "message": f"알 수 없는 명령입니다: {cmd}"})
         finally:
@@ -198,6 +207,14 @@ def remote_remove(data_dir: Path, paths: list[Path]) -> list[str]:
             removed = event.get("removed_paths") or []
             assert isinstance(removed, list)
             return [str(p) for p in removed]
+    raise ControlError("서버가 작업 결과를 보내지 않고 연결을 끊었습니다.")
+
+
+def remote_job(data_dir: Path, request: dict[str, object]) -> dict[str, object]:
+    """A snapshot or check run by the server; its report."""
+    for event in _call(data_dir, request):
+        if event["event"] == "report":
+            return event
     raise ControlError("서버가 작업 결과를 보내지 않고 연결을 끊었습니다.")
 
 

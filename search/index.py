@@ -389,6 +389,23 @@ class VectorIndex:
         )  # fmt: skip
         return [_hit(p) for p in res.points]
 
+    def document_counts(self) -> dict[str, int]:
+        """Points per document, read from the index itself (`axa-data check` compares it with
+        the manifest)."""
+        counts: dict[str, int] = {}
+        if not self.exists():
+            return counts
+        offset = None
+        while True:
+            batch, offset = self.client.scroll(
+                self.collection, limit=1024, offset=offset, with_payload=True
+            )
+            for p in batch:
+                doc = str((p.payload or {}).get("doc_id", ""))
+                counts[doc] = counts.get(doc, 0) + 1
+            if offset is None:
+                return counts
+
     def document_chunks(self, doc_id: str) -> list[Hit]:
         """All chunks of one document in reading order (the study mode's material)."""
         flt = qm.Filter(must=[qm.FieldCondition(key="doc_id", match=qm.MatchValue(value=doc_id))])

@@ -161,3 +161,22 @@ def test_axa_ingest_runs_in_the_running_chat_and_questions_asked_meanwhile_succe
         ingestor.manifest.close()
         store.close()
         shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_snapshot_and_check_run_in_the_server_meanwhile(toy: Ingestor, tmp_path: Path) -> None:
+    from ingest import DataParts
+    from ingest.control import remote_job
+
+    data = tmp_path / "data"
+    data.mkdir()
+    parts = DataParts(tmp_path / "qdrant", tmp_path / "manifest.sqlite", data / "feedback.sqlite",
+                      data / "uploads")  # fmt: skip
+    control = ControlServer(data, toy, parts).start()
+    try:
+        assert remote_ingest(data, [SAMPLE_CORPUS]).ok
+        snap = remote_job(data, {"cmd": "snapshot", "paths": [str(tmp_path / "snap")]})
+        assert snap["points"] == toy.index.count() and snap["manifest_rows"] == 4
+        assert (tmp_path / "snap" / "index").is_dir()
+        assert remote_job(data, {"cmd": "check"})["ok"] is True
+    finally:
+        control.close()

@@ -11,7 +11,13 @@ import uvicorn
 from rich.console import Console
 
 from axa_settings import load_settings
-from axa_wiring import make_assistant, make_ingestor, make_notice_board, open_store_or_exit
+from axa_wiring import (
+    data_parts,
+    make_assistant,
+    make_ingestor,
+    make_notice_board,
+    open_store_or_exit,
+)
 from ingest import ControlServer
 from serving import ServingError, chat_model
 
@@ -43,7 +49,7 @@ def serve(
             service = CompletionService(make_assistant(settings, store, llm, board),
                                         max_question_chars=settings.max_question_chars)  # fmt: skip
             ingestor = make_ingestor(settings, store)
-            control = ControlServer(settings.data_dir, ingestor).start()  # axa-ingest meanwhile
+            control = ControlServer(settings.data_dir, ingestor, data_parts(settings)).start()
             try:
                 uvicorn.run(
                     build_api(
