@@ -20,7 +20,7 @@ from .eligibility import STATUS_LABELS as CHECK_LABELS
 from .eligibility import VERDICT_LABELS, Check, Result, check_all, check_notice
 from .profile import MAX_PROFILE_CHARS, Profile, parse_profile
 from .reader import read_card
-from .route import Routed, route, topic_of
+from .route import Routed, deadline_answer, route, topic_of
 
 # Bumped when the card reader changes: stored cards are read again (no re-embedding).
 CARD_REVISION = "1"
@@ -45,6 +45,7 @@ __all__ = [
     "cards_from_json",
     "check_all",
     "check_notice",
+    "deadline_answer",
     "deadline_sentence",
     "end_text",
     "find_card",

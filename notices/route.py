@@ -8,20 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .card import FIELD_LABELS, NoticeCard
-from .deadline import deadline_sentence
+from .deadline import deadline_sentence, end_text
 
-# What a question asks for, by its words; the first topic that matches wins.
+# What a question asks for, by its words; the first topic that matches wins. Only phrases
+# that ask for the card field itself: "사업 기간" (the project's), "나이 제한" or "몇 개 기업을
+# 대상으로" ask something else, and the card would crowd out the passage that answers it.
 TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("period", re.compile(
-        r"마감|기간|언제까지|언제|접수\s*(일|일정|시작)|신청\s*(일정|기한)|기한|D-?day"
+        r"마감|언제까지|(접수|신청|모집|공고|제출)\s*(기간|기한|일정|마감)|기한|D-?day|"
+        r"언제\s*(부터\s*)?(신청|접수|지원)"
     )),
-    ("documents", re.compile(r"서류|제출물|구비")),
-    ("contact", re.compile(r"문의|연락처|전화|담당자|이메일")),
-    ("exclusion", re.compile(r"제외|제한|결격|안\s*되는|불가")),
-    ("target", re.compile(r"자격|대상|신청할 수|지원할 수|참여할 수|누가")),
-    ("support", re.compile(r"한도|지원금|얼마|규모|금액|자부담|분담")),
+    ("documents", re.compile(r"(제출|신청|구비|필요한|증빙)\s*서류|서류는|서류가")),
+    ("contact", re.compile(r"문의|연락처|전화번호|담당자")),
+    ("exclusion", re.compile(
+        r"(신청|지원|참여|선정)\s*(제외|제한|불가)|제외\s*대상|결격|신청할 수 없|참여할 수 없"
+    )),
+    ("target", re.compile(
+        r"(신청|지원|참여)\s*(자격|대상)|자격\s*요건|신청할 수 있|참여할 수 있|신청\s*가능|"
+        r"누가\s*신청"
+    )),
+    ("support", re.compile(r"지원\s*(한도|금액|규모)|지원금|자부담|기업\s*분담|최대\s*얼마")),
     ("method", re.compile(r"신청\s*방법|어떻게\s*신청|어디[서에]?\s*신청|접수\s*방법|신청처")),
 )  # fmt: skip
+# A period question that wants the application deadline itself: answered from the card alone.
+DEADLINE_ASKED = re.compile(r"마감|언제까지|(접수|신청|모집)\s*(기간|기한)|기한")
 _GENERIC = {
     "사업", "지원", "지원사업", "공고", "모집", "모집공고", "참여기업", "수요기업",
     "년도", "사업의",
@@ -35,6 +45,19 @@ class Routed:
     text: str  # "[신청·접수 기간] …" — the card field as the model will read it
     page: int
     deadline: str  # the status sentence for a period question, "" otherwise
+
+
+def deadline_answer(routed: Routed, question: str) -> str:
+    """For "… 마감은 언제인가요?": the card's own period as the answer, cited [1] ("" when the
+    card has no deadline or the question asks something else about the period)."""
+    card = routed.card
+    if routed.field != "period" or card.apply_end is None or not DEADLINE_ASKED.search(question):
+        return ""
+    end = end_text(card)
+    if card.apply_start is not None:
+        start = card.apply_start.date().isoformat()
+        return f"{card.program}의 신청·접수 기간은 {start}부터 {end}까지입니다 [1]."
+    return f"{card.program}의 신청·접수 마감은 {end}입니다 [1]."
 
 
 def topic_of(question: str) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from notices import NoticeBoard, Routed
+from notices import NoticeBoard, Routed, deadline_answer
 from search import Hit, Retrieval, Retriever, SearchFilter, location_label
 from serving import ChatModel
 
@@ -206,6 +206,15 @@ class Assistant:
         ]
         out.found = related
         yield ""  # sources are known: readers may show them now (the model takes seconds)
+        if routed is not None and (exact := deadline_answer(routed, question)):
+            # the notice's own period, read at ingest: no model can state it more exactly
+            text = f"{exact}\n\n※ {routed.deadline}" if routed.deadline else exact
+            timings["ttft_s"] = timings["total_s"] = round(time.perf_counter() - t0, 3)
+            checks: dict[str, object] = {"card": "period", "card_answer": True}
+            out.result = Answer(asked, text, False, cited_sources(text, hits), timings=timings,
+                                query=question, checks=checks)  # fmt: skip
+            yield text
+            return
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []
@@ -226,7 +235,7 @@ class Assistant:
         timings["ttft_s"] = round((first or end) - t0, 3)
         timings["total_s"] = round(end - t0, 3)
         refused = not text or is_refusal(text)
-        checks: dict[str, object] = {"card": routed.field} if routed is not None else {}
+        checks = {"card": routed.field} if routed is not None else {}
         if not refused:
             given = [h.text for h in hits]
             text = fix_citations(text, given, self.retriever.sparse.terms)
@@ -237,8 +246,9 @@ class Assistant:
                 checks["dropped"] = grounded.dropped
             refused = grounded.empty
             text = grounded.answer
-        if refused and routed is not None:
+        if refused and routed is not None and routed.field != "support":
             # the model would not say it, but the notice does: quote the card field, cited
+            # (not a 지원 규모 table: a question about one row of it is not answered by all)
             quote = routed.text if len(routed.text) <= 500 else routed.text[:500] + "…"
             text, refused = f"공고문에 따르면 다음과 같습니다. {quote} [1]", False
             checks["card_quoted"] = True

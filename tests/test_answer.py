@@ -191,18 +191,33 @@ def _board(now: str) -> NoticeBoard:
     return NoticeBoard(lambda: stored, lambda: datetime.fromisoformat(now).replace(tzinfo=SEOUL))
 
 
-def test_a_deadline_question_reads_the_card_first_and_the_answer_says_if_it_is_open(
+def test_a_deadline_question_is_answered_from_the_card_with_its_status(
     retriever: Retriever,
 ) -> None:
-    llm = ScriptedLLM("신청은 2026. 3. 27.(금) 18:00까지입니다 [1].")
+    llm = ScriptedLLM("never asked")
     a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-04-01T09:00"))
     ans = a.ask("대구 AI 전환 지원사업 신청 마감은 언제인가요?")
+    assert llm.requests == []  # the notice's own period: no model call
+    assert ans.answer == (
+        "2026년 대구 AI 전환 지원사업의 신청·접수 기간은 2026-03-09부터 2026-03-27 18:00까지"
+        "입니다 [1].\n\n※ 2026-03-27 18:00 마감 — 이미 마감되었습니다 (오늘 2026-04-01 기준)."
+    )
+    assert [(s.file, s.page) for s in ans.sources] == [("대구_AI전환_모집공고.pdf", 1)]
+    assert ans.checks["card_answer"] is True
+
+
+def test_another_period_question_reads_the_card_first_and_ends_with_the_status(
+    retriever: Retriever,
+) -> None:
+    llm = ScriptedLLM("접수는 2026. 3. 9.(월)부터입니다 [1].")
+    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
+    ans = a.ask("대구 AI 전환 지원사업 접수 일정은 어떻게 되나요?")
     _, user = llm.requests[0]
     first = user["content"].split("[2]")[0]
     assert "[1] (출처: 대구_AI전환_모집공고.pdf, 1쪽)" in first and "3. 27.(금) 18:00" in first
     assert not ans.refused and ans.sources[0].file == "대구_AI전환_모집공고.pdf"
     assert ans.answer.endswith(
-        "※ 2026-03-27 18:00 마감 — 이미 마감되었습니다 (오늘 2026-04-01 기준)."
+        "※ 2026-03-27 18:00 마감 — 접수 중이며 7일 남았습니다 (오늘 2026-03-20 기준)."
     )
     assert ans.checks["card"] == "period"
 
