@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from ingest.text_layer import better_reading, defects, merge_reading
-from tests.conftest import SHARED
 
 IP_STAR = "2026년 글로벌 IP스타기업 육성 사업 공고문.pdf"
 HIGH_EFF = "2025년도 소상공인 고효율기기 지원사업 공고문.pdf"
@@ -33,12 +29,6 @@ def test_the_ocr_reading_wins_only_when_clearly_better() -> None:
     assert better_reading(broken, fixed) == fixed
     assert better_reading(broken, "사업목적") == broken  # OCR lost most of the page
     assert better_reading(fixed, fixed + " ࢎসݾ") == fixed  # no better: keep the layer
-
-
-needs_ocr = pytest.mark.skipif(
-    not SHARED.is_dir() or shutil.which("tesseract") is None,
-    reason="needs ../shared/corpus and Tesseract with Korean data",
-)
 
 
 def test_a_line_that_lost_its_digits_takes_the_ocr_reading_and_the_rest_stays() -> None:
@@ -70,22 +60,11 @@ def test_ocr_that_lost_the_page_changes_nothing() -> None:
 
 
 @pytest.mark.corpus
-@needs_ocr
-def test_the_two_real_notices_get_their_deadlines_back() -> None:
-    from ingest import TesseractOCR
-    from ingest.loaders.pdf import PdfLoader
-
-    ocr = TesseractOCR.if_available()
-    if ocr is None:
-        if os.environ.get("CI"):
-            pytest.fail("Tesseract Korean data missing (scripts/setup.sh installs it as root)")
-        pytest.skip("Tesseract Korean data missing")
-    loader = PdfLoader(ocr)
-    star = (SHARED / "docs" / IP_STAR).read_bytes()
-    first = loader.load(SHARED / "docs" / IP_STAR, star, "x").pages[0].text
+def test_the_two_real_notices_get_their_deadlines_back(notice_documents: dict) -> None:
+    """Parsed once per session with OCR, as ingest parses them (tests/conftest.py)."""
+    first = notice_documents[IP_STAR].pages[0].text
     assert not defects(first).odd_letters, defects(first)
     assert "2026.1.12." in first.replace(" ", "") and "2.19.(목)18:00" in first.replace(" ", "")
     assert "IP(지식재산)" in first  # a line the layer had right keeps the layer's text
-    eff = (SHARED / "docs" / HIGH_EFF).read_bytes()
-    p1 = loader.load(SHARED / "docs" / HIGH_EFF, eff, "x").pages[0].text
+    p1 = notice_documents[HIGH_EFF].pages[0].text
     assert "379억원" in p1 and "25.12.31" in p1
