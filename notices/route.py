@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .card import FIELD_LABELS, NoticeCard
+from .dates import parse_period
 from .deadline import deadline_sentence, end_text
 
 # What a question asks for, by its words; the first topic that matches wins. Only phrases
@@ -51,13 +52,16 @@ def deadline_answer(routed: Routed, question: str) -> str:
     """For "… 마감은 언제인가요?": the card's own period as the answer, cited [1] ("" when the
     card has no deadline or the question asks something else about the period)."""
     card = routed.card
-    if routed.field != "period" or card.apply_end is None or not DEADLINE_ASKED.search(question):
+    field = card.fields.get("period")
+    if field is None or card.apply_end is None or not DEADLINE_ASKED.search(question):
         return ""
+    # the notice's own words, as written ("공고일 ~ `26. 2. 24.(화) 18:00까지"), then the
+    # dates read from them
+    said = next((ln.strip() for ln in field.text.splitlines() if parse_period(ln)[1]), "")
+    said = said or field.text.splitlines()[0].strip()
     end = end_text(card)
-    if card.apply_start is not None:
-        start = card.apply_start.date().isoformat()
-        return f"{card.program}의 신청·접수 기간은 {start}부터 {end}까지입니다 [1]."
-    return f"{card.program}의 신청·접수 마감은 {end}입니다 [1]."
+    read = f"{card.apply_start.date().isoformat()} ~ {end}" if card.apply_start else f"{end} 마감"
+    return f'{card.program}의 신청·접수 기간은 공고문에 "{said}"로 나와 있습니다({read}) [1].'
 
 
 def topic_of(question: str) -> str | None:
