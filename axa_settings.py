@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         None, description="Bearer key for axa-api; required when it binds beyond loopback."
     )
+    queue_max: int = Field(
+        40, ge=1, description="Questions waiting in the chat's queue before new ones are "
+        "turned away with a Korean 'busy' message.",
+    )  # fmt: skip
     # --- notices -------------------------------------------------------------------------------
     today: date | None = Field(
         None, description="Judge notice deadlines as of this day (a demo, a replayed check); "

@@ -580,3 +580,34 @@ def test_doc_route_tricks_still_404(web: Web) -> None:
                   "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd", "/static/..%2f..%2fpyproject.toml"):  # fmt: skip
         r = http.get(route)
         assert r.status_code >= 400 and "root:" not in r.text and "[project]" not in r.text, route
+
+
+def test_a_full_queue_turns_new_questions_away_in_korean(tmp_path: Path) -> None:
+    """Queue caps (issue: 20 users at once): past AXA_QUEUE_MAX waiting questions, a new one
+    gets a Korean 'busy' message at once instead of waiting without end."""
+    settings = Settings(data_dir=tmp_path / "data", queue_max=1)
+    store = open_store(settings, embedder=ToyEmbedder())
+    ingestor = make_ingestor(settings, store)
+    assert ingestor.ingest([SAMPLE_CORPUS]).ok
+    feedback = FeedbackStore(settings.feedback_path)
+    llm = SlowLLM(n=60, delay_s=0.05)  # 3 s per answer: the first holds the one slot
+    try:
+        with serve(make_server(settings, store, llm, feedback, ingestor)) as url:
+            http = httpx.Client(base_url=url, timeout=60)
+            ask = next(i for i, d in enumerate(dependencies(http)) if d.get("api_name") == "ask")
+
+            def join(q: str) -> httpx.Response:
+                return http.post("/gradio_api/queue/join", json={
+                    "data": [q, None, None, [], [], [], "", "", False], "fn_index": ask,
+                    "session_hash": q[:8], "event_data": None, "trigger_id": None})  # fmt: skip
+
+            codes = [join(f"질문{i}번 대구시 AI 대전환 사업 예산은?").status_code for i in range(4)]
+            refused = join("질문9번 대구시 AI 대전환 사업 예산은?")
+            assert 200 in codes and 503 in codes  # the first are queued, the rest turned away
+            assert refused.status_code == 503
+            assert refused.json()["detail"].startswith("지금 질문하는 분이 많아 대기열이 가득")
+            assert "Queue is full" not in refused.text
+    finally:
+        feedback.close()
+        ingestor.manifest.close()
+        store.close()

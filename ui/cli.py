@@ -119,7 +119,7 @@ def make_server(
         max_turns=settings.max_turns,
         notices=board,
     )  # fmt: skip
-    chat_ui.queue(default_concurrency_limit=settings.ui_concurrency)
+    chat_ui.queue(default_concurrency_limit=settings.ui_concurrency, max_size=settings.queue_max)
     admin = None
     login = None
     if settings.admin_password is not None:

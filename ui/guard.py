@@ -33,6 +33,8 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
 ]
 
+QUEUE_FULL = "지금 질문하는 분이 많아 대기열이 가득 찼습니다. 잠시 후 다시 보내 주세요."
+
 # What the Gradio page itself loads and calls (seen in the browser tests). Everything else
 # Gradio offers -- /gradio_api/file=, /proxy=, /upload on the chat, /stream, /run, /call,
 # run history, recording, monitoring, its own login -- answers 404.
@@ -134,12 +136,23 @@ class WebGuard:
         elif upload:
             receive = _counted(receive, limit)
 
+        joining = path.rstrip("/").endswith("/gradio_api/queue/join")
+        full = False
+
         async def guarded_send(message: Message) -> None:
+            nonlocal full
             if message["type"] == "http.response.start":
+                if joining and message.get("status") == 503:  # Gradio's queue is full
+                    full = True
+                    log.warning("queue full: refused a question")
+                    await send_json(send, 503, {"detail": QUEUE_FULL}, SECURITY_HEADERS)
+                    return
                 kept = [(k, v) for k, v in message.get("headers", [])
                         if k.lower() not in {h for h, _ in SECURITY_HEADERS}
                         and not (foreign and k.lower().startswith(b"access-control-"))]  # fmt: skip
                 message["headers"] = kept + SECURITY_HEADERS
+            elif full:
+                return  # Gradio's English body: already answered in Korean
             await send(message)
 
         await self.app(scope, receive, guarded_send)
