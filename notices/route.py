@@ -9,7 +9,7 @@ from datetime import datetime
 
 from .card import FIELD_LABELS, NoticeCard
 from .dates import parse_period
-from .deadline import deadline_sentence, end_text
+from .deadline import deadline_sentence
 
 # What a question asks for, by its words; the first topic that matches wins. Only phrases
 # that ask for the card field itself: "사업 기간" (the project's), "나이 제한" or "몇 개 기업을
@@ -55,13 +55,12 @@ def deadline_answer(routed: Routed, question: str) -> str:
     field = card.fields.get("period")
     if field is None or card.apply_end is None or not DEADLINE_ASKED.search(question):
         return ""
-    # the notice's own words, as written ("공고일 ~ `26. 2. 24.(화) 18:00까지"), then the
-    # dates read from them
+    # the notice's own words, as written ("공고일 ~ `26. 2. 24.(화) 18:00까지"): the cited
+    # sentence says only what its passage says; the dates read from them follow in the status
+    # note ("2026-02-24 18:00 마감 — …")
     said = next((ln.strip() for ln in field.text.splitlines() if parse_period(ln)[1]), "")
     said = said or field.text.splitlines()[0].strip()
-    end = end_text(card)
-    read = f"{card.apply_start.date().isoformat()} ~ {end}" if card.apply_start else f"{end} 마감"
-    return f'{card.program}의 신청·접수 기간은 공고문에 "{said}"로 나와 있습니다({read}) [1].'
+    return f'{card.program}의 신청·접수 기간은 공고문에 "{said}"로 나와 있습니다 [1].'
 
 
 def topic_of(question: str) -> str | None:

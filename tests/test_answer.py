@@ -200,7 +200,7 @@ def test_a_deadline_question_is_answered_from_the_card_with_its_status(
     assert llm.requests == []  # the notice's own period: no model call
     assert ans.answer == (
         '2026년 대구 AI 전환 지원사업의 신청·접수 기간은 공고문에 "2026. 3. 9.(월) ~ '
-        '2026. 3. 27.(금) 18:00까지"로 나와 있습니다(2026-03-09 ~ 2026-03-27 18:00) [1].'
+        '2026. 3. 27.(금) 18:00까지"로 나와 있습니다 [1].'
         "\n\n※ 2026-03-27 18:00 마감 — 이미 마감되었습니다 (오늘 2026-04-01 기준)."
     )
     assert [(s.file, s.page) for s in ans.sources] == [("대구_AI전환_모집공고.pdf", 1)]
