@@ -131,29 +131,36 @@ class ControlServer:
             send({"event": "error", "message": BUSY})
             return
         try:
-            if cmd == "ingest":
-
-                def step(result: FileResult, done: int, total: int) -> None:
-                    send({"event": "progress", "done": done, "total": total, **asdict(result)})
-
-                report = self.ingestor.ingest(
-                    paths, progress=step, dry_run=bool(request.get("dry_run")),
-                    prune=bool(request.get("prune")), optimize=False,
-                )  # fmt: skip
-                send({"event": "report", **report.to_dict()})
-            elif cmd == "remove":
-                removed = [str(p) for p in paths if self.ingestor.remove(str(p))]
-                send({"event": "report", "removed_paths": removed})
-            elif cmd == "snapshot" and self.parts is not None and paths:
-                info = snapshot(self.parts, paths[0], self.ingestor.index.count())
-                send({"event": "report", **info})
-            elif cmd == "check":
-                checked = check(self.ingestor, repair=bool(request.get("repair")))
-                send({"event": "report", **checked.to_dict()})
-            else:
-                send({"event": "error", "message": f"알 수 없는 명령입니다: {cmd}"})
+            final = self._job(cmd, paths, request, send)
         finally:
             self.ingestor.lock.release()
+        send(final)  # after the lock is free: a client's next job must not find it busy
+
+    def _job(
+        self, cmd: object, paths: list[Path], request: dict[str, object],
+        send: Callable[[dict[str, object]], None],
+    ) -> dict[str, object]:  # fmt: skip
+        """Runs under the ingestor's lock; progress goes out as it happens, the report last."""
+        if cmd == "ingest":
+
+            def step(result: FileResult, done: int, total: int) -> None:
+                send({"event": "progress", "done": done, "total": total, **asdict(result)})
+
+            report = self.ingestor.ingest(
+                paths, progress=step, dry_run=bool(request.get("dry_run")),
+                prune=bool(request.get("prune")), optimize=False,
+            )  # fmt: skip
+            return {"event": "report", **report.to_dict()}
+        if cmd == "remove":
+            removed = [str(p) for p in paths if self.ingestor.remove(str(p))]
+            return {"event": "report", "removed_paths": removed}
+        if cmd == "snapshot" and self.parts is not None and paths:
+            info = snapshot(self.parts, paths[0], self.ingestor.index.count())
+            return {"event": "report", **info}
+        if cmd == "check":
+            checked = check(self.ingestor, repair=bool(request.get("repair")))
+            return {"event": "report", **checked.to_dict()}
+        return {"event": "error", "message": f"알 수 없는 명령입니다: {cmd}"}
 
 
 def server_running(data_dir: Path) -> bool:
