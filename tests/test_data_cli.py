@@ -111,3 +111,16 @@ def test_check_repairs_a_lost_index_and_a_changed_file(data: Path, corpus: Path)
         assert _counts(data)[0] >= points and _run(data, "axa-data", "check").returncode == 0
     finally:
         md.write_text(original, encoding="utf-8")
+
+
+def test_check_repairs_a_deleted_index_segment_folder(data: Path) -> None:
+    points, rows, _ = _counts(data)
+    segments = sorted((data / "qdrant-edge").glob("*/segments/*"))
+    assert segments, "the engine keeps its points in segment folders"
+    shutil.rmtree(segments[0])
+    found = _run(data, "axa-data", "check")
+    assert found.returncode == 1 and "색인 조각" in found.stderr, found.stderr
+    fixed = _run(data, "axa-data", "check", "--repair")
+    assert fixed.returncode == 0, fixed.stderr
+    assert _counts(data)[:2] == (points, rows)
+    assert _run(data, "axa-data", "check").returncode == 0
