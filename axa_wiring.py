@@ -25,13 +25,14 @@ from ingest import (
     make_loaders,
 )
 from notices import SEOUL, NoticeBoard, seoul_now
-from rag import AnswerSettings, Assistant, FollowUpRewriter
+from rag import AnswerSettings, Assistant, ControlHandler, FollowUpRewriter, ask_handler
 from search import Embedder, IndexBusyError, Retriever, Store, open_store
 from serving import ChatModel, chat_model
 
 __all__ = [
     "answer_settings",
     "chat_model",
+    "control_handlers",
     "data_parts",
     "exit_with",
     "load_settings",
@@ -127,6 +128,18 @@ def make_notice_board(settings: Settings, manifest: Manifest | None = None) -> N
     if fixed is None:
         return NoticeBoard(stored, seoul_now)
     return NoticeBoard(stored, lambda: datetime.combine(fixed, time(12, 0), tzinfo=SEOUL))
+
+
+def control_handlers(
+    settings: Settings, store: Store, llm: ChatModel, notices: NoticeBoard | None = None
+) -> dict[str, ControlHandler]:
+    """What a running server answers over its control socket besides index jobs: `axa-ask`."""
+    return {
+        "ask": ask_handler(
+            make_assistant(settings, store, llm, notices), make_retriever(settings, store),
+            top_k=settings.top_k, max_chars=max(settings.max_question_chars, 4000),
+        )
+    }  # fmt: skip
 
 
 def make_assistant(

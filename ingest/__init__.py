@@ -3,7 +3,14 @@ documents incrementally, with a manifest of what is indexed; the operators' CLI.
 
 from .backup import DataParts
 from .chunking import KoreanChunker
-from .control import ControlError, ControlServer, remote_ingest, remote_remove, server_running
+from .control import (
+    ControlError,
+    ControlServer,
+    remote_events,
+    remote_ingest,
+    remote_remove,
+    server_running,
+)
 from .loaders import (
     LoadError,
     format_list,
@@ -39,6 +46,7 @@ __all__ = [
     "is_text_format",
     "load_file",
     "make_loaders",
+    "remote_events",
     "remote_ingest",
     "remote_remove",
     "serve_inline",

@@ -42,14 +42,24 @@ def socket_path(data_dir: Path) -> Path:
     return data_dir / SOCKET_NAME
 
 
-class ControlServer:
-    """Serves `ingest`, `remove` and `ping` for the process that holds `ingestor`."""
+Send = Callable[[dict[str, object]], None]
+Handler = Callable[[dict[str, object], Send], dict[str, object]]
 
-    def __init__(self, data_dir: Path, ingestor: Ingestor, parts: DataParts | None = None) -> None:
-        """`parts`: where the state lives, for `axa-data snapshot` and `check` meanwhile."""
+
+class ControlServer:
+    """Serves `ingest`, `remove`, `snapshot`, `check` and `ping` for the process that holds
+    `ingestor`, and the commands in `handlers` (`ask`, given by the server that answers)."""
+
+    def __init__(
+        self, data_dir: Path, ingestor: Ingestor, parts: DataParts | None = None,
+        handlers: Mapping[str, Handler] | None = None,
+    ) -> None:  # fmt: skip
+        """`parts`: where the state lives, for `axa-data snapshot` and `check` meanwhile.
+        `handlers` run without the ingestor's lock: questions flow during an ingest."""
         self.data_dir = data_dir
         self.ingestor = ingestor
         self.parts = parts
+        self.handlers = dict(handlers or {})
         self.path = socket_path(data_dir)
         self._token = secrets.token_hex(24)
         self._sock: socket.socket | None = None
@@ -123,7 +133,10 @@ class ControlServer:
     def _run(self, request: dict[str, object], send: Callable[[dict[str, object]], None]) -> None:
         cmd = request.get("cmd")
         if cmd == "ping":
-            send({"event": "pong", "pid": os.getpid()})
+            send({"event": "pong", "pid": os.getpid(), "commands": sorted(self.handlers)})
+            return
+        if isinstance(cmd, str) and cmd in self.handlers:
+            send(self.handlers[cmd](request, send))
             return
         given = request.get("paths")
         paths = [Path(p) for p in given if isinstance(p, str)] if isinstance(given, list) else []
@@ -168,6 +181,15 @@ def server_running(data_dir: Path) -> bool:
         return any(e.get("event") == "pong" for e in _call(data_dir, {"cmd": "ping"}))
     except (OSError, ControlError):
         return False
+
+
+def remote_events(data_dir: Path, request: dict[str, object]) -> Iterator[dict[str, object]]:
+    """Send one request to the running server; its events as they come. An `error` event is
+    raised as ControlError with the server's Korean message."""
+    try:
+        yield from _call(data_dir, request)
+    except OSError as exc:
+        raise ControlError("실행 중인 서버에 연결할 수 없습니다.") from exc
 
 
 def _call(data_dir: Path, request: dict[str, object]) -> Iterator[dict[str, object]]:

@@ -15,6 +15,8 @@ from .feedback import FeedbackRow, FeedbackStore
 from .followup import FollowUpRewriter
 from .grounding import ground_numbers, grounded_numbers, year_note
 from .prompts import JUDGE_VERSION, PROMPT_VERSION, REFUSAL, build_judge_messages, build_messages
+from .remote import Handler as ControlHandler
+from .remote import ask_handler, filter_json
 from .study import QuizItem, StudyGuide, grade
 
 __all__ = [
@@ -25,16 +27,19 @@ __all__ = [
     "AnswerSettings",
     "AnswerStream",
     "Assistant",
+    "ControlHandler",
     "FeedbackRow",
     "FeedbackStore",
     "FollowUpRewriter",
     "QuizItem",
     "Source",
     "StudyGuide",
+    "ask_handler",
     "build_judge_messages",
     "build_messages",
     "cited_sources",
     "claims_citing",
+    "filter_json",
     "grade",
     "ground_numbers",
     "grounded_numbers",

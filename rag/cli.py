@@ -5,35 +5,38 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
 from axa_wiring import make_assistant, make_retriever, open_store_or_exit
-from ingest import format_list
+from ingest import ControlError, format_list, remote_events, server_running
 from search import IndexMismatchError, SearchFilter, Store
 from serving import ServingError, chat_model
 
 from .answer import Answer, retrieval_answer
+from .remote import filter_json
 
 app = typer.Typer(add_completion=False)
 Many = list[str] | None  # a repeatable filter option: values are alternatives
 err = Console(stderr=True)
 
 
-def _print_sources(console: Console, answer: Answer) -> None:
-    if answer.related:
+def _print_sources(console: Console, answer: dict[str, Any]) -> None:
+    """From the answer's JSON form, the same for a local and a remote answer."""
+    if answer.get("related"):
         console.print("\n[bold]찾은 관련 문서[/bold] (질문의 답은 아니지만 가까운 내용)")
-        for s in answer.related:
-            console.print(f"  - {s.file} {s.location}", highlight=False)
-    if not answer.sources:
+        for s in answer["related"]:
+            console.print(f"  - {s['file']} {s['location']}", highlight=False, markup=False)
+    if not answer.get("sources"):
         return
     console.print("\n[bold]출처[/bold]")
-    for s in answer.sources:
-        snippet = s.text.replace("\n", " ")[:80]
-        console.print(f"  [{s.ref}] {s.file} {s.location} — {snippet}…", highlight=False)
+    for s in answer["sources"]:
+        snippet = str(s["text"]).replace("\n", " ")[:80]
+        console.print(f"  [{s['ref']}] {s['file']} {s['location']} — {snippet}…",
+                      highlight=False, markup=False)  # fmt: skip
 
 
 @app.command()
@@ -69,6 +72,13 @@ def ask(
     if not question.strip():
         err.print("[red]질문을 입력해 주세요.")
         raise typer.Exit(2)
+    if settings.qdrant_url is None and server_running(settings.data_dir):
+        # the running chat or API server holds the embedded index: it answers
+        err.print("실행 중인 서버에 질문을 보냅니다.")
+        done = _remote(settings, question, where=where or None, retrieve_only=retrieve_only,
+                       stream=not as_json)  # fmt: skip
+        _show(done, as_json=as_json, printed=not as_json and not retrieve_only)
+        return
     store = open_store_or_exit(settings)
     try:
         if not store.index.exists() or store.index.count() == 0:
@@ -86,10 +96,43 @@ def ask(
         raise typer.Exit(4) from exc
     finally:
         store.close()
+    _show(result.to_dict(), as_json=as_json, printed=not as_json and not retrieve_only)
+
+
+def _show(answer: dict[str, Any], *, as_json: bool, printed: bool) -> None:
+    """`printed`: the answer text has streamed already and its sources with it."""
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-    elif retrieve_only:
-        _print_sources(Console(), result)
+        sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    elif not printed:
+        _print_sources(Console(), answer)
+
+
+def _remote(
+    settings: Settings, question: str, *, where: SearchFilter | None, retrieve_only: bool,
+    stream: bool,
+) -> dict[str, Any]:  # fmt: skip
+    out = Console()
+    request: dict[str, object] = {
+        "cmd": "ask", "question": question, "filter": filter_json(where),
+        "retrieve_only": retrieve_only,
+    }  # fmt: skip
+    try:
+        for event in remote_events(settings.data_dir, request):
+            if event.get("event") == "delta" and stream:
+                out.print(str(event.get("text", "")), end="", highlight=False, markup=False)
+            elif event.get("event") == "report":
+                answer = event.get("answer")
+                if isinstance(answer, dict):
+                    if stream and not retrieve_only:
+                        out.print()
+                        _print_sources(out, answer)
+                    return answer
+    except ControlError as exc:
+        logging.getLogger(__name__).error("remote question failed: %s", exc)
+        err.print(f"[red]{exc.user_message}")
+        raise typer.Exit(4) from exc
+    err.print("[red]서버가 답을 보내지 않고 연결을 끊었습니다.")
+    raise typer.Exit(4)
 
 
 def _answer(
@@ -111,7 +154,7 @@ def _answer(
     assert result is not None
     if stream:
         out.print()
-        _print_sources(out, result)
+        _print_sources(out, result.to_dict())
     return result
 
 

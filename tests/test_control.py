@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
+from axa_wiring import control_handlers, make_ingestor
 from ingest import (
     ControlError,
     ControlServer,
@@ -119,7 +119,9 @@ def test_axa_ingest_runs_in_the_running_chat_and_questions_asked_meanwhile_succe
     ingestor = make_ingestor(settings, store)
     assert ingestor.ingest([SAMPLE_CORPUS]).ok
     feedback = FeedbackStore(settings.feedback_path)
-    control = ControlServer(settings.data_dir, ingestor).start()
+    control = ControlServer(
+        settings.data_dir, ingestor, handlers=control_handlers(settings, store, llm)
+    ).start()
     doc = tmp_path / "new" / "제주_AI_데이터캠프_안내.md"
     doc.parent.mkdir()
     doc.write_text(CAMP, encoding="utf-8")
@@ -152,6 +154,16 @@ def test_axa_ingest_runs_in_the_running_chat_and_questions_asked_meanwhile_succe
             after = json.dumps(question("제주 AI 데이터 캠프의 참가비는 얼마인가요?"),
                                ensure_ascii=False)  # fmt: skip
             assert "7만 5천" in after or "75,000" in after, after
+            # axa-ask from another terminal: the running server answers, from the new document
+            asked = subprocess.run(
+                [str(Path(sys.executable).parent / "axa-ask"), "--json",
+                 "제주 AI 데이터 캠프의 참가비는 얼마인가요?"],
+                env=env, capture_output=True, text=True, timeout=600,
+            )  # fmt: skip
+            assert asked.returncode == 0 and "실행 중인 서버" in asked.stderr, asked.stderr
+            remote = json.loads(asked.stdout)
+            assert not remote["refused"] and "제주" in remote["sources"][0]["file"]
+            assert "7만 5천" in remote["answer"] or "75,000" in remote["answer"], remote
             gone = subprocess.run([exe, "remove", str(doc)], env=env, capture_output=True,
                                   text=True, timeout=120)  # fmt: skip
             assert gone.returncode == 0 and "삭제함" in gone.stderr
@@ -178,5 +190,50 @@ def test_snapshot_and_check_run_in_the_server_meanwhile(toy: Ingestor, tmp_path:
         assert snap["points"] == toy.index.count() and snap["manifest_rows"] == 4
         assert (tmp_path / "snap" / "index").is_dir()
         assert remote_job(data, {"cmd": "check"})["ok"] is True
+    finally:
+        control.close()
+
+
+def test_ask_over_the_socket_streams_the_answer_and_refuses_bad_requests(
+    toy: Ingestor, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from ingest import remote_events
+    from rag import AnswerSettings, Assistant, ask_handler
+    from search import Retriever
+    from serving import LLMUnavailableError
+    from tests.fakes import FailingLLM, ScriptedLLM
+
+    assert toy.ingest([SAMPLE_CORPUS]).ok
+    retriever = Retriever(toy.index, ToyEmbedder(), toy.sparse)
+    reply = "대구시 사업의 총 예산은 236억 원입니다 [1]."
+    answering = Assistant(retriever, ScriptedLLM(reply), AnswerSettings(top_k=3),
+                          today=date(2026, 11, 22))  # fmt: skip
+    failing = Assistant(retriever, FailingLLM(LLMUnavailableError("down")), AnswerSettings())
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    handlers = {"ask": ask_handler(answering, retriever, top_k=3, max_chars=100),
+                "ask_down": ask_handler(failing, retriever, top_k=3, max_chars=100)}  # fmt: skip
+    control = ControlServer(data, toy, handlers=handlers).start()
+    try:
+        events = list(remote_events(data, {"cmd": "ask", "question": "대구시 사업의 총 예산은?"}))
+        deltas = "".join(str(e["text"]) for e in events if e["event"] == "delta")
+        final = events[-1]
+        assert final["event"] == "report" and isinstance(final["answer"], dict)
+        assert "236억" in deltas and "236억" in str(final["answer"]["answer"])
+        assert final["answer"]["sources"][0]["file"] == "대구_AI대전환_사업_개요.pdf"
+        only = list(remote_events(data, {"cmd": "ask", "question": "울산 사업", "retrieve_only": True,
+                                         "filter": {"regions": ["울산", 7], "kinds": "x"}}))  # fmt: skip
+        files = {s["file"] for s in only[-1]["answer"]["sources"]}
+        assert files == {"울산_AI대전환_사업_개요.pdf"} and len(only) == 1
+        for bad, said in ((["질문"], "질문을 입력"), ("가" * 101, "100자 이하"),
+                          ("질문", "YYYY-MM-DD")):  # fmt: skip
+            flt = {"date_from": "지난달"} if said == "YYYY-MM-DD" else {}
+            with pytest.raises(ControlError, match=said):
+                list(remote_events(data, {"cmd": "ask", "question": bad, "filter": flt}))
+        with pytest.raises(ControlError) as down:
+            list(remote_events(data, {"cmd": "ask_down", "question": "대구시 사업의 총 예산은?"}))
+        assert "언어 모델" in down.value.user_message
     finally:
         control.close()

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from axa_settings import load_settings
 from axa_wiring import (
+    control_handlers,
     data_parts,
     make_assistant,
     make_ingestor,
@@ -49,7 +50,10 @@ def serve(
             service = CompletionService(make_assistant(settings, store, llm, board),
                                         max_question_chars=settings.max_question_chars)  # fmt: skip
             ingestor = make_ingestor(settings, store)
-            control = ControlServer(settings.data_dir, ingestor, data_parts(settings)).start()
+            control = ControlServer(
+                settings.data_dir, ingestor, data_parts(settings),
+                control_handlers(settings, store, llm, board),
+            ).start()  # fmt: skip
             try:
                 uvicorn.run(
                     build_api(
