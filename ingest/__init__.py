@@ -24,7 +24,7 @@ from .loaders import (
 )
 from .manifest import Manifest, ManifestRow
 from .ocr import TesseractOCR
-from .pipeline import FileResult, Ingestor, IngestReport, Outcome
+from .pipeline import FileResult, Ingestor, IngestReport, Outcome, expand_paths
 from .space import DISK_FULL, DiskSpace
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "ManifestRow",
     "Outcome",
     "TesseractOCR",
+    "expand_paths",
     "format_list",
     "is_text_format",
     "load_file",

@@ -142,6 +142,16 @@ def test_operator_desk_uploads_lists_refreshes_and_removes(tmp_path: Path, kiwi)
     assert not doc.exists() and not bad.exists()  # Gradio's copies are gone
     assert [name for name, _ in desk.choices()] == ["제주 캠프.md"] and changes == [1]
     assert desk.upload(None) == ("올릴 파일을 고르세요.", [])
+    assert desk.pending_message() == ""
+    # an upload whose ingest was cut (server killed): stored, never indexed; the page says so
+    write(uploads / "울산 안내.md", "# 울산 안내\n\n상담은 평일에 한다.\n".encode())
+    assert desk.unindexed_uploads() == ["울산 안내.md"]
+    assert "1개" in desk.pending_message() and "전체 다시 색인" in desk.pending_message()
+    message, results = desk.refresh_all()
+    assert [r.outcome for r in results if r.file == "울산 안내.md"] == [Outcome.ADDED]
+    assert desk.pending_message() == ""
+    assert "삭제했습니다" in desk.remove(dict((n, k) for n, k in desk.choices())["울산 안내.md"])
+    assert not (uploads / "울산 안내.md").exists()
     (uploads / "제주 캠프.md").unlink()  # the file vanished behind the index's back
     message, results = desk.refresh_all()
     assert [r.outcome for r in results] == [Outcome.REMOVED] and "바뀐 문서 1개" in message

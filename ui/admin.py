@@ -14,7 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from ingest import FileResult, Ingestor, ManifestRow, Outcome, supported_suffixes
+from ingest import FileResult, Ingestor, ManifestRow, Outcome, expand_paths, supported_suffixes
 from search import doc_key
 
 from .admin_documents_tab import build_documents_tab, documents_table
@@ -100,6 +100,23 @@ class OperatorDesk:
         changed = sum(1 for r in results if r.outcome != Outcome.SKIPPED)
         return f"다시 색인했습니다: 바뀐 문서 {changed}개.", results
 
+    def unindexed_uploads(self) -> list[str]:
+        """Uploaded files the index does not hold as they are: an upload whose ingest was cut
+        (the server killed, the disk full) or that failed. Their names, for the page."""
+        if not self.upload_dir.is_dir():
+            return []
+        found, _ = expand_paths([self.upload_dir], self.suffixes)
+        return [p.name for p in found
+                if self.ingestor.plan_file(p).outcome != Outcome.SKIPPED]  # fmt: skip
+
+    def pending_message(self) -> str:
+        names = self.unindexed_uploads()
+        if not names:
+            return ""
+        shown = ", ".join(md_text(n) for n in names[:5]) + (" 등" if len(names) > 5 else "")
+        return (f"⚠️ 색인되지 않은 업로드 파일 {len(names)}개가 있습니다 ({shown}). 이전 작업이 "
+                "중단되었거나 실패했을 수 있습니다. **전체 다시 색인**을 누르세요.")  # fmt: skip
+
     def remove(self, key: object) -> str:
         row = next((r for r in self.documents() if doc_key(r.doc_id) == key), None)
         if row is None:
@@ -123,6 +140,7 @@ def build_admin(desk: OperatorDesk) -> gr.Blocks:
         upload_tab.wire(desk, listing)
         admin.load(listing.refreshed, None, [listing.table, listing.pick],
                    api_visibility="private")  # fmt: skip
+        admin.load(desk.pending_message, None, [upload_tab.status], api_visibility="private")
     return admin
 
 
