@@ -128,6 +128,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         None, description="Bearer key for axa-api; required when it binds beyond loopback."
     )
+    rate_per_min: int = Field(
+        20, ge=0, description="Questions one client address may send per minute in the chat; "
+        "past it a Korean 'too often' message (HTTP 429). 0: no cap.",
+    )  # fmt: skip
     queue_max: int = Field(
         40, ge=1, description="Questions waiting in the chat's queue before new ones are "
         "turned away with a Korean 'busy' message.",

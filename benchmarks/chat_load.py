@@ -3,7 +3,8 @@ through Gradio's queue the way the page does (raw HTTP: join, then the event str
 the table gives errors, queue wait (join → processing starts), answer time (join → done),
 the longest queue position seen, and answers per minute.
 
-    axa-chat &                # or any running server
+    AXA_RATE_PER_MIN=0 axa-chat &   # every simulated user comes from one address
+
     python benchmarks/chat_load.py --url http://127.0.0.1:7860 --users 20 --questions 2
     python benchmarks/chat_load.py --api http://127.0.0.1:8090 --users 20 --questions 2
 """

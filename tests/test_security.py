@@ -611,3 +611,34 @@ def test_a_full_queue_turns_new_questions_away_in_korean(tmp_path: Path) -> None
         feedback.close()
         ingestor.manifest.close()
         store.close()
+
+
+def test_one_client_sending_questions_too_often_is_told_to_wait(tmp_path: Path) -> None:
+    """Per-client cap (AXA_RATE_PER_MIN): questions past it get a Korean 429; the page's other
+    events (a source click, a page load) are never counted."""
+    settings = Settings(data_dir=tmp_path / "data", rate_per_min=2)
+    store = open_store(settings, embedder=ToyEmbedder())
+    ingestor = make_ingestor(settings, store)
+    assert ingestor.ingest([SAMPLE_CORPUS]).ok
+    feedback = FeedbackStore(settings.feedback_path)
+    try:
+        with serve(make_server(settings, store, SlowLLM(n=1, delay_s=0.0), feedback,
+                               ingestor)) as url:  # fmt: skip
+            http = httpx.Client(base_url=url, timeout=60)
+            deps = dependencies(http)
+            ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+            button = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask_button")
+            other = next(i for i, d in enumerate(deps) if len(d["inputs"]) == 2
+                         and i not in (ask, button))  # fmt: skip
+            question = ["대구시 AI 대전환 사업 예산은?", None, None, [], [], [], "", "", False]
+            outs = [run_event(http, fn, question) for fn in (ask, button)]
+            assert all("process_completed" in o for o in outs)
+            for fn, data in ((other, [None, None]), (other, [None, None])):
+                assert not run_event(http, fn, data).startswith("HTTP 429")
+            third = run_event(http, ask, question)
+            assert third.startswith("HTTP 429") and "너무 자주" in third, third[:300]
+            assert "너무 자주" in run_event(http, button, question)
+    finally:
+        feedback.close()
+        ingestor.manifest.close()
+        store.close()

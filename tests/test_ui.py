@@ -162,3 +162,17 @@ def test_chat_filters_reach_the_retriever_and_bad_dates_get_a_korean_message(
     assert "울산_AI대전환_사업_개요.pdf" in final[-1]["content"]
     assert "대구_AI대전환_사업_개요.pdf" not in llm.requests[0][-1]["content"]
     assert BAD_DATE.startswith("날짜는")
+
+
+def test_rate_limit_counts_a_sliding_minute_per_client() -> None:
+    from ui.ratelimit import RateLimit
+
+    now = [0.0]
+    rate = RateLimit(2, clock=lambda: now[0])
+    assert rate.allow("a") and rate.allow("a") and not rate.allow("a")
+    assert rate.allow("b")  # another client has its own minute
+    now[0] = 59.9
+    assert not rate.allow("a")
+    now[0] = 60.0  # both questions at 0.0 left the window
+    assert rate.allow("a") and rate.allow("a") and not rate.allow("a")
+    assert RateLimit(0).allow("a")  # off

@@ -138,7 +138,8 @@ def make_server(
         admin.queue(default_concurrency_limit=1)
     return build_server(chat_ui, manifest.all, admin=admin, login=login,
                         max_file_mb=settings.max_file_mb,
-                        max_body_kb=settings.max_request_kb)  # fmt: skip
+                        max_body_kb=settings.max_request_kb,
+                        rate_per_min=settings.rate_per_min)  # fmt: skip
 
 
 def _private_web_temp(settings: Settings) -> None:

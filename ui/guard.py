@@ -9,14 +9,16 @@ operator's login.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from rag.api import BodyTooLarge, read_capped, send_json, too_large
+from rag.api import BodyTooLarge, read_capped, replay, send_json, too_large
 
 from .operator_login import ADMIN, LOGIN, LOGOUT, OperatorLogin
+from .ratelimit import RATE_LIMITED, RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +77,17 @@ class WebGuard:
         login: OperatorLogin | None,
         max_body_bytes: int,
         max_upload_bytes: int,
+        rate: RateLimit | None = None,
+        rated: frozenset[int] = frozenset(),
     ) -> None:
+        """`rate`: how many of the public chat's `rated` events (its question events, by
+        fn_index) one client may start per minute; None: no cap."""
         self.app = app
         self.login = login
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.rate = rate
+        self.rated = rated
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -137,6 +145,16 @@ class WebGuard:
             receive = _counted(receive, limit)
 
         joining = path.rstrip("/").endswith("/gradio_api/queue/join")
+        if joining and not is_admin and self.rate is not None:
+            body = await receive()
+            receive = replay([body], receive)
+            client = scope.get("client") or ("?", 0)
+            if _fn_index(body.get("body", b"")) in self.rated and not self.rate.allow(
+                str(client[0])
+            ):
+                log.warning("rate limit: refused an event from %s", client[0])
+                await send_json(send, 429, {"detail": RATE_LIMITED}, SECURITY_HEADERS)
+                return
         full = False
 
         async def guarded_send(message: Message) -> None:
@@ -156,6 +174,14 @@ class WebGuard:
             await send(message)
 
         await self.app(scope, receive, guarded_send)
+
+
+def _fn_index(body: bytes) -> int | None:
+    try:
+        value = json.loads(body).get("fn_index")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _counted(receive: Receive, limit: int) -> Receive:

@@ -17,6 +17,7 @@ from search import doc_key
 from .app import CSS
 from .guard import WebGuard
 from .operator_login import ADMIN, OperatorLogin, add_login_routes
+from .ratelimit import QUESTION_EVENTS, RateLimit
 
 
 def _mount(api: FastAPI, blocks: gr.Blocks, path: str, max_file_mb: float, **extra: object) -> None:
@@ -36,6 +37,7 @@ def build_server(
     login: OperatorLogin | None = None,
     max_file_mb: float = 100.0,
     max_body_kb: int = 256,
+    rate_per_min: int = 0,
 ) -> FastAPI:
     if admin is not None and login is None:
         raise ValueError("the operator page needs a password (AXA_ADMIN_PASSWORD)")
@@ -69,5 +71,7 @@ def build_server(
         WebGuard, login=login if admin is not None else None,
         max_body_bytes=max_body_kb * 1024,
         max_upload_bytes=int(max_file_mb * 2**20) * 20 + 2**20,  # 20 files at the size limit
+        rate=RateLimit(rate_per_min) if rate_per_min > 0 else None,
+        rated=frozenset(i for i, fn in chat.fns.items() if fn.api_name in QUESTION_EVENTS),
     )  # fmt: skip
     return api

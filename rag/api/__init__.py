@@ -1,6 +1,6 @@
 """The assistant's own OpenAI-compatible endpoint: protocol / service / router kept apart."""
 
-from .limits import BodyLimit, BodyTooLarge, read_capped, send_json, too_large
+from .limits import BodyLimit, BodyTooLarge, read_capped, replay, send_json, too_large
 from .protocol import ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Citation
 from .router import build_api
 from .service import CompletionService
@@ -15,6 +15,7 @@ __all__ = [
     "CompletionService",
     "build_api",
     "read_capped",
+    "replay",
     "send_json",
     "too_large",
 ]
