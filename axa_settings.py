@@ -52,6 +52,15 @@ class Settings(BaseSettings):
         "sentence-transformers folder path. Changing it re-indexes every document.",
     )
     embed_batch: int = 32
+    embed_base_url: str | None = Field(
+        None, description="An OpenAI-compatible /v1 endpoint serving /embeddings (vLLM, TEI, "
+        "llama.cpp's server) to embed with instead of AXA_EMBEDDER; its model is "
+        "AXA_EMBED_MODEL. Changing either re-indexes every document.",
+    )  # fmt: skip
+    embed_model: str = "embedding"
+    embed_api_key: SecretStr | None = None
+    embed_query_prefix: str = Field("", description="Put before each question (e5: 'query: ').")
+    embed_doc_prefix: str = Field("", description="Put before each passage (e5: 'passage: ').")
     ingest_workers: int = Field(
         default_factory=lambda: min(2, _default_threads()),
         description="Parser processes; parsing overlaps with embedding in the main process.",

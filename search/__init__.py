@@ -9,19 +9,22 @@ from .documents import Chunk, Document, Page, doc_key, location_label
 from .embedding import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder, make_embedder
 from .fusion import convex, convex_search
 from .index import Hit, IndexBusyError, IndexMismatchError, SearchFilter, VectorIndex
+from .openai_embedding import EmbeddingServerError, OpenAIEmbedder
 from .retrieve import Reranker, Retrieval, Retriever
 from .sparse import KiwiBM25, SparseVec, term_id
-from .store import Store, open_index, open_store
+from .store import Store, embedder_of, open_index, open_store
 
 __all__ = [
     "Chunk",
     "Document",
     "E5Embedder",
     "Embedder",
+    "EmbeddingServerError",
     "Hit",
     "IndexBusyError",
     "IndexMismatchError",
     "KiwiBM25",
+    "OpenAIEmbedder",
     "Page",
     "Reranker",
     "Retrieval",
@@ -35,6 +38,7 @@ __all__ = [
     "convex",
     "convex_search",
     "doc_key",
+    "embedder_of",
     "location_label",
     "make_embedder",
     "open_index",

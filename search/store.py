@@ -10,6 +10,7 @@ from axa_settings import Settings
 
 from .embedding import Embedder, make_embedder
 from .index import VectorIndex
+from .openai_embedding import OpenAIEmbedder
 from .sparse import KiwiBM25
 
 
@@ -36,11 +37,24 @@ def open_index(settings: Settings) -> VectorIndex:
     )
 
 
+def embedder_of(settings: Settings) -> Embedder:
+    """An embedding server when AXA_EMBED_BASE_URL is set, else the local one AXA_EMBEDDER
+    names."""
+    if settings.embed_base_url:
+        key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else None
+        return OpenAIEmbedder(
+            settings.embed_base_url, settings.embed_model, api_key=key,
+            query_prefix=settings.embed_query_prefix, doc_prefix=settings.embed_doc_prefix,
+            batch=settings.embed_batch,
+        )  # fmt: skip
+    return make_embedder(settings.embedder, threads=settings.llm_threads)
+
+
 def open_store(settings: Settings, *, embedder: Embedder | None = None) -> Store:
     kiwi = Kiwi()
     return Store(
         kiwi=kiwi,
-        embedder=embedder or make_embedder(settings.embedder, threads=settings.llm_threads),
+        embedder=embedder or embedder_of(settings),
         sparse=KiwiBM25(kiwi),
         index=open_index(settings),
     )

@@ -48,7 +48,9 @@ class EmbeddedLlamaServer:
         ctx: int = 4096,
         log_path: Path | None = None,
         python: str = sys.executable,
+        embedding: bool = False,
     ) -> None:
+        """`embedding`: serve /v1/embeddings (an embedding model for AXA_EMBED_BASE_URL)."""
         self.model_path = model_path
         self.alias = alias
         self.host = host
@@ -57,6 +59,7 @@ class EmbeddedLlamaServer:
         self.ctx = ctx
         self.log_path = log_path
         self.python = python
+        self.embedding = embedding
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,6 +80,7 @@ class EmbeddedLlamaServer:
             "--flash_attn", "true",  # measured: ~100 vs ~89 prompt tok/s on 2 cores
             # queue concurrent users instead of cutting off the answer being streamed
             "--interrupt_requests", "false",
+            *(["--embedding", "true"] if self.embedding else []),
         ]  # fmt: skip
 
     def start(self, timeout_s: float = 180.0) -> str:

@@ -25,9 +25,14 @@ def k8s_docs() -> list[dict]:
 def test_compose_wires_the_app_to_qdrant_and_vllm() -> None:
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"qdrant", "vllm", "app"}
+    assert set(services) == {"qdrant", "vllm", "embed", "app"}
     assert services["vllm"]["command"] == EXPECTED_VLLM
+    embed = services["embed"]["command"]
+    assert services["embed"]["profiles"] == ["embed"]  # optional: only with --profile embed
+    assert embed[embed.index("--runner") + 1] == "pooling"
     env = services["app"]["environment"]
+    assert env["AXA_EMBED_MODEL"] == embed[embed.index("--served-model-name") + 1]
+    assert env["AXA_EMBED_BASE_URL"] == "${AXA_EMBED_BASE_URL:-}"
     assert env["AXA_QDRANT_URL"] == "http://qdrant:6333"
     assert env["AXA_LLM_BASE_URL"] == "http://vllm:8000/v1"
     assert env["AXA_LLM_MODEL"] == EXPECTED_VLLM[EXPECTED_VLLM.index("--served-model-name") + 1]
