@@ -84,6 +84,9 @@ class AnswerSettings:
     min_dense_score: float = 0.35
     min_term_coverage: float = 0.5
     context_chars: int = 0  # 0: whole chunks; else the passages' total character budget
+    # On a refusal, the model reads each of the first `second_look` passages alone (a small
+    # model misses a rule among several passages that it finds in one); 0: off.
+    second_look: int = 2
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -99,6 +102,21 @@ def cited_sources(answer: str, hits: list[Hit]) -> list[Source]:
     """
     refs = cited_refs(answer, len(hits)) or list(range(1, len(hits) + 1))
     return [_source(n, hits[n - 1]) for n in refs]
+
+
+_REFUSAL_KEY = re.sub(r"\s+", "", _REFUSAL_CORE)
+
+
+def _may_be_refusal(text: str) -> bool:
+    """The streamed text so far is, or could still become, the refusal sentence: it is held
+    back, so a refusal that a second look turns into an answer never flashes on screen."""
+    squeezed = re.sub(r"\s+", "", text)
+    return _REFUSAL_KEY.startswith(squeezed) or squeezed.startswith(_REFUSAL_KEY)
+
+
+def _renumber(answer: str, ref: int) -> str:
+    """A one-passage answer cites [1]; in the full answer that passage is [ref]."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{ref}]" if m[1] == "1" else "", answer)
 
 
 def is_refusal(answer: str) -> bool:
@@ -219,21 +237,22 @@ class Assistant:
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []
         first: float | None = None
+        held = True  # while the text may still be the refusal sentence
         deltas = self.llm.stream(messages, max_tokens=s.max_tokens, temperature=s.temperature)
         try:
             for delta in deltas:
+                parts.append(delta)
+                if held and _may_be_refusal("".join(parts)):
+                    continue
                 if first is None:
                     first = time.perf_counter()
-                parts.append(delta)
-                yield delta
+                yield "".join(parts) if held else delta
+                held = False
         finally:  # a reader who stops early (client gone) stops the model's generation too
             close = getattr(deltas, "close", None)
             if close is not None:
                 close()
         text = "".join(parts).strip()
-        end = time.perf_counter()
-        timings["ttft_s"] = round((first or end) - t0, 3)
-        timings["total_s"] = round(end - t0, 3)
         refused = not text or is_refusal(text)
         checks = {"card": routed.field} if routed is not None else {}
         if not refused:
@@ -252,6 +271,14 @@ class Assistant:
             quote = routed.text if len(routed.text) <= 500 else routed.text[:500] + "…"
             text, refused = f"공고문에 따르면 다음과 같습니다. {quote} [1]", False
             checks["card_quoted"] = True
+        elif refused and text and is_refusal(text) and s.second_look > 0:
+            second = self._second_look(question, passages, hits, today)
+            if second is not None:
+                text, refused = second
+                checks["second_look"] = int(cited_refs(text, len(hits))[0])
+        end = time.perf_counter()
+        timings["ttft_s"] = round((first or end) - t0, 3)
+        timings["total_s"] = round(end - t0, 3)
         sources = [] if refused else cited_sources(text, hits)
         if refused:
             text = REFUSAL
@@ -263,6 +290,34 @@ class Assistant:
             text = f"{text}\n\n{note}"
         out.result = Answer(asked, text, refused, sources, timings=timings, query=question,
                             related=related if refused else [], checks=checks)  # fmt: skip
+        if first is None:  # everything was held back (a refusal): a plain client sees the end
+            yield text
+
+    def _second_look(
+        self, question: str, passages: list[PromptPassage], hits: list[Hit], today: str
+    ) -> tuple[str, bool] | None:
+        """The model refused over all passages: it reads the first few one at a time. An
+        answer counts only when it passes the same citation and number guards as any other
+        (its numbers occur in the passage); else the refusal stands."""
+        s = self.settings
+        given = [h.text for h in hits]
+        terms = self.retriever.sparse.terms
+        for p in passages[: s.second_look]:
+            alone = PromptPassage(1, p.file, p.location, p.text)
+            reply = "".join(self.llm.stream(build_messages(question, [alone], today=today),
+                                            max_tokens=s.max_tokens,
+                                            temperature=s.temperature)).strip()  # fmt: skip
+            if not reply or is_refusal(reply):
+                continue
+            text = _renumber(reply, p.n)
+            if not cited_refs(text, len(hits)):
+                text = f"{text} [{p.n}]"
+            text = fix_citations(text, given, terms)
+            grounded = ground_numbers(text, [given[p.n - 1]])  # its numbers: in that passage
+            if not grounded.empty and cited_refs(grounded.answer, len(hits)):
+                log.info("second look: passage %d answered what all passages did not", p.n)
+                return grounded.answer, False
+        return None
 
 
 def _card_hit(routed: Routed) -> Hit:

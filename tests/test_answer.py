@@ -238,3 +238,43 @@ def test_a_question_naming_no_program_and_no_card_topic_is_answered_as_before(
     a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
     ans = a.ask("대구시 AI 대전환 사업의 총 예산은?")
     assert "card" not in ans.checks and ans.sources[0].file == "대구_AI대전환_사업_개요.pdf"
+
+
+# --- second look: a refusal over all passages, then each passage alone -----------------------
+
+
+def test_a_refusal_gets_a_second_look_at_each_passage_alone(retriever: Retriever) -> None:
+    q = "대구시 AI 대전환 사업의 총 예산은?"
+    hits = assistant(retriever, ScriptedLLM("x")).retrieve(q).hits
+    assert "울산테크노파크" in hits[1].text and "울산테크노파크" not in hits[0].text
+    llm = ScriptedLLM([REFUSAL, REFUSAL, "울산 사업의 주관기관은 울산테크노파크입니다 [1]."])
+    stream = assistant(retriever, llm).stream(q)
+    shown = "".join(stream)
+    ans = stream.result
+    assert ans is not None and not ans.refused and ans.checks["second_look"] == 2
+    assert ans.answer == "울산 사업의 주관기관은 울산테크노파크입니다 [2]."  # [1] alone is [2]
+    assert [s.ref for s in ans.sources] == [2]
+    assert "찾을 수 없습니다" not in shown  # the first refusal never flashed on screen
+    assert len(llm.requests) == 3
+    assert llm.requests[1][1]["content"].count("(출처:") == 1  # one passage at a time
+    assert hits[0].text[:40] in llm.requests[1][1]["content"]
+    assert hits[1].text[:40] in llm.requests[2][1]["content"]
+
+
+def test_a_second_look_with_a_number_not_in_its_passage_keeps_the_refusal(
+    retriever: Retriever,
+) -> None:
+    # "240억 원" is not what passage [2] says ("240억\n6천만 원"): the guard drops it
+    llm = ScriptedLLM([REFUSAL, "예산은 999억 원입니다 [1].", "예산은 240억 원입니다 [1]."])
+    stream = assistant(retriever, llm).stream("대구시 AI 대전환 사업의 총 예산은?")
+    shown = "".join(stream)
+    ans = stream.result
+    assert ans is not None and ans.refused and ans.answer == REFUSAL
+    assert shown == REFUSAL and "second_look" not in ans.checks  # a plain client sees it too
+    assert len(llm.requests) == 3
+
+
+def test_second_look_off_asks_once(retriever: Retriever) -> None:
+    llm = ScriptedLLM(REFUSAL)
+    off = Assistant(retriever, llm, AnswerSettings(top_k=3, second_look=0))
+    assert off.ask("대구시 AI 대전환 사업의 총 예산은?").refused and len(llm.requests) == 1
