@@ -91,7 +91,10 @@ class GemmaEmbedder:
     QUERY = "task: search result | query: "  # the model card's retrieval prompts
     DOCUMENT = "title: none | text: "
 
-    def __init__(self, path: Path, threads: int = 2, ctx: int = 2048) -> None:
+    def __init__(self, path: Path, threads: int = 2, ctx: int = 512) -> None:
+        """`ctx`: tokens per batch, and so per passage (longer ones are cut, as e5 cuts at 512).
+        The encoder attends across the whole batch under a mask, so a smaller batch wastes
+        less: 512 ran 1.2x faster than 2048 on our chunks (at most ~500 tokens)."""
         if not path.is_file():
             raise ValueError(
                 f"EmbeddingGemma is not provisioned at {path}: run "
