@@ -82,7 +82,7 @@ class E5Embedder:
 class GemmaEmbedder:
     """EmbeddingGemma-300m (Q8_0 GGUF, `axa-serve fetch-model embeddinggemma-300m`) on the
     llama.cpp runtime setup compiles: 768-d, multilingual, stronger on paraphrases than e5-small
-    and several times slower to ingest on 2 cores (benchmarks/embedders.py)."""
+    and 3x slower to ingest on 2 cores (benchmarks/embedders.py)."""
 
     name = "embeddinggemma-300m"
     dim = 768
@@ -94,7 +94,7 @@ class GemmaEmbedder:
     def __init__(self, path: Path, threads: int = 2, ctx: int = 512) -> None:
         """`ctx`: tokens per batch, and so per passage (longer ones are cut, as e5 cuts at 512).
         The encoder attends across the whole batch under a mask, so a smaller batch wastes
-        less: 512 ran 1.2x faster than 2048 on our chunks (at most ~500 tokens)."""
+        less: 512 ran 2.0x faster than 2048 on our chunks (at most ~500 tokens)."""
         if not path.is_file():
             raise ValueError(
                 f"EmbeddingGemma is not provisioned at {path}: run "
