@@ -14,14 +14,8 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
-from rag import FeedbackStore
-from search import open_store
-from tests.conftest import SAMPLE_CORPUS
-from tests.fakes import ToyEmbedder
 from tests.test_security import SlowLLM
-from tests.web_probe import serve
-from ui.cli import make_server
+from tests.web_probe import toy_chat
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -37,18 +31,8 @@ def slow_chat(tmp_path: Path) -> Iterator[str]:
             pytest.fail(msg)
         pytest.skip(msg)
     settings = Settings(data_dir=tmp_path / "data", ui_concurrency=1)
-    store = open_store(settings, embedder=ToyEmbedder())
-    ingestor = make_ingestor(settings, store)
-    assert ingestor.ingest([SAMPLE_CORPUS]).ok
-    feedback = FeedbackStore(settings.feedback_path)
-    try:
-        with serve(make_server(settings, store, SlowLLM(n=100, delay_s=0.05), feedback,
-                               ingestor)) as url:  # fmt: skip
-            yield url
-    finally:
-        feedback.close()
-        ingestor.manifest.close()
-        store.close()
+    with toy_chat(settings, SlowLLM(n=100, delay_s=0.05)) as url:
+        yield url
 
 
 def test_queued_users_see_their_place_and_estimated_wait(slow_chat: str) -> None:

@@ -37,6 +37,7 @@ from tests.web_probe import (
     hostile_inputs,
     run_event,
     serve,
+    toy_chat,
 )
 from ui import format_sources
 from ui.cli import make_server
@@ -586,59 +587,40 @@ def test_a_full_queue_turns_new_questions_away_in_korean(tmp_path: Path) -> None
     """Queue caps (issue: 20 users at once): past AXA_QUEUE_MAX waiting questions, a new one
     gets a Korean 'busy' message at once instead of waiting without end."""
     settings = Settings(data_dir=tmp_path / "data", queue_max=1)
-    store = open_store(settings, embedder=ToyEmbedder())
-    ingestor = make_ingestor(settings, store)
-    assert ingestor.ingest([SAMPLE_CORPUS]).ok
-    feedback = FeedbackStore(settings.feedback_path)
     llm = SlowLLM(n=60, delay_s=0.05)  # 3 s per answer: the first holds the one slot
-    try:
-        with serve(make_server(settings, store, llm, feedback, ingestor)) as url:
-            http = httpx.Client(base_url=url, timeout=60)
-            ask = next(i for i, d in enumerate(dependencies(http)) if d.get("api_name") == "ask")
+    with toy_chat(settings, llm) as url:
+        http = httpx.Client(base_url=url, timeout=60)
+        ask = next(i for i, d in enumerate(dependencies(http)) if d.get("api_name") == "ask")
 
-            def join(q: str) -> httpx.Response:
-                return http.post("/gradio_api/queue/join", json={
-                    "data": [q, None, None, [], [], [], "", "", False], "fn_index": ask,
-                    "session_hash": q[:8], "event_data": None, "trigger_id": None})  # fmt: skip
+        def join(q: str) -> httpx.Response:
+            return http.post("/gradio_api/queue/join", json={
+                "data": [q, None, None, [], [], [], "", "", False], "fn_index": ask,
+                "session_hash": q[:8], "event_data": None, "trigger_id": None})  # fmt: skip
 
-            codes = [join(f"질문{i}번 대구시 AI 대전환 사업 예산은?").status_code for i in range(4)]
-            refused = join("질문9번 대구시 AI 대전환 사업 예산은?")
-            assert 200 in codes and 503 in codes  # the first are queued, the rest turned away
-            assert refused.status_code == 503
-            assert refused.json()["detail"].startswith("지금 질문하는 분이 많아 대기열이 가득")
-            assert "Queue is full" not in refused.text
-    finally:
-        feedback.close()
-        ingestor.manifest.close()
-        store.close()
+        codes = [join(f"질문{i}번 대구시 AI 대전환 사업 예산은?").status_code for i in range(4)]
+        refused = join("질문9번 대구시 AI 대전환 사업 예산은?")
+        assert 200 in codes and 503 in codes  # the first are queued, the rest turned away
+        assert refused.status_code == 503
+        assert refused.json()["detail"].startswith("지금 질문하는 분이 많아 대기열이 가득")
+        assert "Queue is full" not in refused.text
 
 
 def test_one_client_sending_questions_too_often_is_told_to_wait(tmp_path: Path) -> None:
     """Per-client cap (AXA_RATE_PER_MIN): questions past it get a Korean 429; the page's other
     events (a source click, a page load) are never counted."""
     settings = Settings(data_dir=tmp_path / "data", rate_per_min=2)
-    store = open_store(settings, embedder=ToyEmbedder())
-    ingestor = make_ingestor(settings, store)
-    assert ingestor.ingest([SAMPLE_CORPUS]).ok
-    feedback = FeedbackStore(settings.feedback_path)
-    try:
-        with serve(make_server(settings, store, SlowLLM(n=1, delay_s=0.0), feedback,
-                               ingestor)) as url:  # fmt: skip
-            http = httpx.Client(base_url=url, timeout=60)
-            deps = dependencies(http)
-            ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
-            button = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask_button")
-            other = next(i for i, d in enumerate(deps) if len(d["inputs"]) == 2
-                         and i not in (ask, button))  # fmt: skip
-            question = ["대구시 AI 대전환 사업 예산은?", None, None, [], [], [], "", "", False]
-            outs = [run_event(http, fn, question) for fn in (ask, button)]
-            assert all("process_completed" in o for o in outs)
-            for fn, data in ((other, [None, None]), (other, [None, None])):
-                assert not run_event(http, fn, data).startswith("HTTP 429")
-            third = run_event(http, ask, question)
-            assert third.startswith("HTTP 429") and "너무 자주" in third, third[:300]
-            assert "너무 자주" in run_event(http, button, question)
-    finally:
-        feedback.close()
-        ingestor.manifest.close()
-        store.close()
+    with toy_chat(settings, SlowLLM(n=1, delay_s=0.0)) as url:
+        http = httpx.Client(base_url=url, timeout=60)
+        deps = dependencies(http)
+        ask = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask")
+        button = next(i for i, d in enumerate(deps) if d.get("api_name") == "ask_button")
+        other = next(i for i, d in enumerate(deps) if len(d["inputs"]) == 2
+                     and i not in (ask, button))  # fmt: skip
+        question = ["대구시 AI 대전환 사업 예산은?", None, None, [], [], [], "", "", False]
+        outs = [run_event(http, fn, question) for fn in (ask, button)]
+        assert all("process_completed" in o for o in outs)
+        for fn, data in ((other, [None, None]), (other, [None, None])):
+            assert not run_event(http, fn, data).startswith("HTTP 429")
+        third = run_event(http, ask, question)
+        assert third.startswith("HTTP 429") and "너무 자주" in third, third[:300]
+        assert "너무 자주" in run_event(http, button, question)

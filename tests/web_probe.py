@@ -9,12 +9,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
 from tests.conftest import free_port
+
+if TYPE_CHECKING:
+    from axa_settings import Settings
+    from serving import ChatModel
 
 
 @contextmanager
@@ -33,6 +38,30 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def toy_chat(settings: Settings, llm: ChatModel) -> Iterator[str]:
+    """The whole web app (chat, guard, queue) over the sample corpus with the toy embedder and
+    the given model, on loopback; yields its base URL."""
+    from axa_wiring import make_ingestor
+    from rag import FeedbackStore
+    from search import open_store
+    from tests.conftest import SAMPLE_CORPUS
+    from tests.fakes import ToyEmbedder
+    from ui.cli import make_server
+
+    store = open_store(settings, embedder=ToyEmbedder())
+    ingestor = make_ingestor(settings, store)
+    assert ingestor.ingest([SAMPLE_CORPUS]).ok
+    feedback = FeedbackStore(settings.feedback_path)
+    try:
+        with serve(make_server(settings, store, llm, feedback, ingestor)) as url:
+            yield url
+    finally:
+        feedback.close()
+        ingestor.manifest.close()
+        store.close()
 
 
 def dependencies(http: httpx.Client, prefix: str = "") -> list[dict]:
