@@ -16,6 +16,7 @@ from rich.console import Console
 
 from axa_settings import Settings, load_settings
 from ingest import (
+    ControlServer,
     DataParts,
     DiskSpace,
     Ingestor,
@@ -41,6 +42,7 @@ __all__ = [
     "make_notice_board",
     "make_retriever",
     "open_store_or_exit",
+    "start_control",
 ]
 
 EXIT_BUSY = 5  # the embedded index is held by another process (every CLI)
@@ -140,6 +142,16 @@ def control_handlers(
             top_k=settings.top_k, max_chars=max(settings.max_question_chars, 4000),
         )
     }  # fmt: skip
+
+
+def start_control(
+    settings: Settings, store: Store, llm: ChatModel, ingestor: Ingestor,
+    notices: NoticeBoard | None = None,
+) -> ControlServer:  # fmt: skip
+    """The control socket of a server that holds the index (`axa-chat`, `axa-api`): index jobs,
+    snapshots and checks, and `axa-ask` questions. Close it when the server stops."""
+    handlers = control_handlers(settings, store, llm, notices)
+    return ControlServer(settings.data_dir, ingestor, data_parts(settings), handlers).start()
 
 
 def make_assistant(

@@ -17,14 +17,13 @@ from rich.console import Console
 from axa_settings import Settings, load_settings
 from axa_wiring import (
     answer_settings,
-    control_handlers,
-    data_parts,
     make_assistant,
     make_ingestor,
     make_notice_board,
     open_store_or_exit,
+    start_control,
 )
-from ingest import ControlServer, Ingestor, Manifest
+from ingest import Ingestor, Manifest
 from rag import FeedbackStore, StudyGuide
 from search import Store
 from serving import ChatModel, ServingError, chat_model
@@ -76,10 +75,8 @@ def chat(
         err.print("언어 모델 서버를 준비하는 중...")
         with chat_model(settings) as llm:
             server = make_server(settings, store, llm, feedback, ingestor)
-            control = ControlServer(
-                settings.data_dir, ingestor, data_parts(settings),
-                control_handlers(settings, store, llm, make_notice_board(settings, manifest)),
-            ).start()  # fmt: skip
+            control = start_control(settings, store, llm, ingestor,
+                                    make_notice_board(settings, manifest))  # fmt: skip
             where = f"http://{host or settings.ui_host}:{port or settings.ui_port}"
             err.print(f"채팅: {where}/" + (f"  운영자: {where}/admin" if settings.admin_password
                                           else ""))  # fmt: skip

@@ -12,14 +12,12 @@ from rich.console import Console
 
 from axa_settings import load_settings
 from axa_wiring import (
-    control_handlers,
-    data_parts,
     make_assistant,
     make_ingestor,
     make_notice_board,
     open_store_or_exit,
+    start_control,
 )
-from ingest import ControlServer
 from serving import ServingError, chat_model
 
 from .router import build_api
@@ -50,10 +48,7 @@ def serve(
             service = CompletionService(make_assistant(settings, store, llm, board),
                                         max_question_chars=settings.max_question_chars)  # fmt: skip
             ingestor = make_ingestor(settings, store)
-            control = ControlServer(
-                settings.data_dir, ingestor, data_parts(settings),
-                control_handlers(settings, store, llm, board),
-            ).start()  # fmt: skip
+            control = start_control(settings, store, llm, ingestor, board)
             try:
                 uvicorn.run(
                     build_api(
