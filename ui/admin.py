@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import gradio as gr
@@ -102,12 +103,15 @@ class OperatorDesk:
 
     def unindexed_uploads(self) -> list[str]:
         """Uploaded files the index does not hold as they are: an upload whose ingest was cut
-        (the server killed, the disk full) or that failed. Their names, for the page."""
+        (the server killed, the disk full) or that failed. Their names, for the page.
+
+        Runs on every page load, so it compares modification times with the manifest's
+        record instead of hashing each file (the ingest itself still decides by hash)."""
         if not self.upload_dir.is_dir():
             return []
+        rows = {r.doc_id: r for r in self.documents()}
         found, _ = expand_paths([self.upload_dir], self.suffixes)
-        return [p.name for p in found
-                if self.ingestor.plan_file(p).outcome != Outcome.SKIPPED]  # fmt: skip
+        return [p.name for p in found if not _indexed_since_written(p, rows.get(str(p.resolve())))]
 
     def pending_message(self) -> str:
         names = self.unindexed_uploads()
@@ -129,6 +133,16 @@ class OperatorDesk:
             self.on_change()
         log.info("admin removed %s", row.doc_id)
         return f"{md_text(row.file)} 문서를 색인에서 삭제했습니다."
+
+
+def _indexed_since_written(path: Path, row: ManifestRow | None) -> bool:
+    if row is None or row.status != "indexed" or row.error:
+        return False  # never indexed, or its last version failed
+    try:
+        indexed = datetime.fromisoformat(row.ingested_at).timestamp()
+        return int(path.stat().st_mtime) <= indexed  # the record has whole seconds
+    except (OSError, ValueError):
+        return False
 
 
 def build_admin(desk: OperatorDesk) -> gr.Blocks:
