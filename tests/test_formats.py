@@ -139,6 +139,21 @@ def test_scanned_pdf_goes_through_ocr(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not FONT.is_file(), reason="fonts-nanum not installed")
+def test_an_ocr_that_runs_past_its_time_costs_the_page_not_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ingest.ocr import TesseractOCR
+
+    if TesseractOCR.if_available() is None:
+        pytest.skip("tesseract-ocr-kor not installed")
+    f = tmp_path / "scan.pdf"
+    scanned_pdf(f, "신청 마감은 9월 30일입니다")
+    with pytest.raises(Exception, match="OCR로도 글자를 찾지 못했습니다"):
+        load_file(f, loaders=make_loaders(TesseractOCR(timeout_s=0.001)))
+    assert "OCR failed" in caplog.text and "timed out" in caplog.text
+
+
+@pytest.mark.skipif(not FONT.is_file(), reason="fonts-nanum not installed")
 def test_scanned_pdf_without_ocr_says_so(tmp_path: Path) -> None:
     f = tmp_path / "scan.pdf"
     scanned_pdf(f, "신청 마감은 9월 30일입니다")
