@@ -35,12 +35,13 @@ class OCRError(Exception):
 class TesseractOCR:
     def __init__(
         self, lang: str = "kor+eng", dpi: int = 200, max_side_px: int = 2500,
-        timeout_s: float = 300.0,
+        timeout_s: float = 300.0, threads: int | None = 1,
     ) -> None:  # fmt: skip
         self.lang = lang
         self.dpi = dpi
         self.max_side_px = max_side_px  # posters are metres wide: cap the image, not the dpi
         self.timeout_s = timeout_s  # one pathological page must not stall a refresh
+        self.threads = threads  # None: Tesseract's own OpenMP threads (the benchmark's "before")
 
     @classmethod
     def if_available(cls, lang: str = "kor+eng") -> TesseractOCR | None:
@@ -85,7 +86,7 @@ class TesseractOCR:
         proc = subprocess.run(
             ["tesseract", "stdin", "stdout", "-l", self.lang, "--psm", str(psm)],
             input=png, capture_output=True, timeout=self.timeout_s,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            env=os.environ | ({"OMP_THREAD_LIMIT": str(self.threads)} if self.threads else {}),
         )  # fmt: skip
         if proc.returncode != 0:
             raise OCRError(proc.stderr.decode("utf-8", "replace").strip()[-300:])
