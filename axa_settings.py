@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     context_chars: int = Field(
         0, ge=0, description="Total passage characters sent to the LLM; 0 sends whole chunks."
     )
+    rule_look: bool = Field(
+        True,
+        description="Yes/no questions: answers must name what is asked; a refusal quotes the rule.",
+    )
 
     # --- LLM ---------------------------------------------------------------------------------
     llm_base_url: str | None = Field(

@@ -90,6 +90,7 @@ def answer_settings(settings: Settings, embedder: Embedder) -> AnswerSettings:
         min_dense_score=embedder.relevance_floor if floor is None else floor,
         min_term_coverage=settings.min_term_coverage,
         context_chars=settings.context_chars,
+        rule_look=settings.rule_look,
     )
 
 

@@ -86,6 +86,7 @@ def run_eval(
         "embedder": embedder_name,
         "top_k": settings.top_k,
         "context_chars": settings.context_chars,
+        "rule_look": settings.rule_look,
         "fusion": settings.fusion,
         "fusion_dense_alpha": settings.fusion_dense_alpha,
         "min_dense_score": floor,

@@ -20,6 +20,7 @@ from .followup import FollowUpRewriter
 from .grounding import ground_numbers, year_note
 from .injection import strip_instructions
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
+from .rules import Asked, Passage, find_rule, is_yes_no
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,9 @@ class AnswerSettings:
     # On a refusal, the model reads each of the first `second_look` passages alone (a small
     # model misses a rule among several passages that it finds in one); 0: off.
     second_look: int = 2
+    # Yes/no questions (rag/rules.py): an answer whose cited passages never name what is asked
+    # is refused; on a refusal, the passage sentence that bears on the question is quoted.
+    rule_look: bool = True
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -255,6 +259,7 @@ class Assistant:
         text = "".join(parts).strip()
         refused = not text or is_refusal(text)
         checks = {"card": routed.field} if routed is not None else {}
+        about = self._asked(question) if s.rule_look and is_yes_no(question) else None
         if not refused:
             given = [h.text for h in hits]
             text = fix_citations(text, given, self.retriever.sparse.terms)
@@ -265,17 +270,29 @@ class Assistant:
                 checks["dropped"] = grounded.dropped
             refused = grounded.empty
             text = grounded.answer
+            if not refused and about and (missing := _unnamed(text, hits, about)):
+                # "대표자의 나이 제한이 있습니다 [3]" over a passage that never says 나이
+                checks["unnamed"] = missing
+                text, refused = REFUSAL, True
         if refused and routed is not None and routed.field != "support":
             # the model would not say it, but the notice does: quote the card field, cited
             # (not a 지원 규모 table: a question about one row of it is not answered by all)
             quote = routed.text if len(routed.text) <= 500 else routed.text[:500] + "…"
             text, refused = f"공고문에 따르면 다음과 같습니다. {quote} [1]", False
             checks["card_quoted"] = True
-        elif refused and text and is_refusal(text) and s.second_look > 0:
-            second = self._second_look(question, passages, hits, today)
-            if second is not None:
-                text, refused = second
-                checks["second_look"] = int(cited_refs(text, len(hits))[0])
+        elif refused and text and is_refusal(text):
+            if about:
+                terms = self.retriever.sparse.terms
+                rule = find_rule(question, [Passage(h.text, f"{h.title}\n{h.file}") for h in hits],
+                                 terms, about)  # fmt: skip
+                if rule is not None:
+                    text, refused = rule.text, False
+                    checks["rule_look"] = rule.ref
+            if refused and s.second_look > 0 and "unnamed" not in checks:  # the model refused
+                second = self._second_look(question, passages, hits, today)
+                if second is not None and not (about and _unnamed(second[0], hits, about)):
+                    text, refused = second
+                    checks["second_look"] = int(cited_refs(text, len(hits))[0])
         end = time.perf_counter()
         timings["ttft_s"] = round((first or end) - t0, 3)
         timings["total_s"] = round(end - t0, 3)
@@ -292,6 +309,10 @@ class Assistant:
                             related=related if refused else [], checks=checks)  # fmt: skip
         if first is None:  # everything was held back (a refusal): a plain client sees the end
             yield text
+
+    def _asked(self, question: str) -> Asked:
+        sparse = self.retriever.sparse
+        return Asked(sparse.asked_about(question), sparse.topics(question))
 
     def _second_look(
         self, question: str, passages: list[PromptPassage], hits: list[Hit], today: str
@@ -318,6 +339,14 @@ class Assistant:
                 log.info("second look: passage %d answered what all passages did not", p.n)
                 return grounded.answer, False
         return None
+
+
+def _unnamed(answer: str, hits: list[Hit], asked: Asked) -> list[str]:
+    """What a yes/no question asks about that the passages an answer cites never name."""
+    refs = cited_refs(answer, len(hits)) or list(range(1, len(hits) + 1))
+    cited = [hits[n - 1] for n in refs]
+    return asked.unnamed_in("\n".join(h.text for h in cited),
+                            "\n".join(f"{h.title}\n{h.file}" for h in cited))  # fmt: skip
 
 
 def _card_hit(routed: Routed) -> Hit:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiwipiepy import Kiwi
@@ -17,6 +18,8 @@ from kiwipiepy import Kiwi
 CONTENT_TAGS = frozenset(
     {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_URL", "W_EMAIL"}
 )
+_NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+_ASKED_PARTICLES = frozenset({"JKS", "JKO", "JKC"})
 # Morphemes so common in our documents that they carry no signal as query terms.
 _STOP = frozenset({"하", "있", "되", "것", "수", "등", "및", "이", "그", "때", "년", "월", "일"})
 
@@ -45,6 +48,30 @@ class KiwiBM25:
                 if form not in _STOP:
                     out.append(form)
         return out
+
+    def asked_about(self, question: str) -> list[list[str]]:
+        """The noun phrases a question marks as what it asks about: subject, object and the
+        "X도" of "X도 되나요?" ("통역을 제공하나요?" -> [["통역"]]). A topic ("사업은") is not."""
+        return self._phrases(question, lambda tag, form: tag in _ASKED_PARTICLES or
+                             (tag == "JX" and form == "도"))  # fmt: skip
+
+    def topics(self, question: str) -> list[list[str]]:
+        """The noun phrases marked as topic ("소개자료는", "지원사업은"): often the program
+        itself, named in a document's title rather than in its sentences."""
+        return self._phrases(question, lambda tag, form: tag == "JX" and form in ("은", "는"))
+
+    def _phrases(self, text: str, marks: Callable[[str, str], bool]) -> list[list[str]]:
+        phrases: list[list[str]] = []
+        run: list[str] = []
+        for tok in self._kiwi.tokenize(text):
+            if tok.tag in _NOUN_TAGS:
+                run.append(tok.form)
+                continue
+            if run and marks(tok.tag, tok.form):
+                phrases.append(run)
+            if tok.tag not in ("XSN", "JC") or not run:  # "항공권과 숙박비를": one phrase
+                run = []
+        return phrases
 
     def encode_document(self, text: str) -> SparseVec:
         return self.encode_terms(self.terms(text))
