@@ -32,8 +32,9 @@ class Grounded:
 
     @property
     def empty(self) -> bool:
-        """Nothing but citation markers and punctuation is left."""
-        return not re.sub(r"[\W\d_]+", "", CITATION.sub("", self.answer))
+        """Nothing but citation markers, punctuation and our own note is left."""
+        claims = CITATION.sub("", self.answer.replace(DROPPED_NOTE, ""))
+        return not re.sub(r"[\W\d_]+", "", claims)
 
 
 def claimed_facts(sentence: str) -> set[Fact]:

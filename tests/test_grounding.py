@@ -50,6 +50,9 @@ def test_ungrounded_sentences_are_dropped_and_said_so() -> None:
     assert not out.empty and grounded_numbers(out.answer, [PASSAGE])
     assert not grounded_numbers(answer, [PASSAGE])
     assert ground_numbers("예산은 7억입니다 [1].", [PASSAGE]).empty
+    # a citation on a line of its own is no claim either: "[2]" and the note are not an answer
+    left = ground_numbers("[1]\n예산은 7억입니다.", [PASSAGE])
+    assert left.answer == f"[1]\n\n{DROPPED_NOTE}" and left.empty
 
 
 def test_year_note_only_when_every_cited_document_is_of_another_year() -> None:
