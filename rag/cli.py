@@ -24,6 +24,19 @@ Many = list[str] | None  # a repeatable filter option: values are alternatives
 err = Console(stderr=True)
 
 
+CHECKED = "확인 결과 고친 답변 (위 글 대신 이 답변을 보세요):"
+
+
+def _print_end(console: Console, answer: dict[str, Any], shown: str) -> None:
+    """After a streamed answer: the checked answer when the guards changed what streamed
+    (a dropped sentence, a refusal), then the sources. Local and remote answers alike."""
+    final = str(answer.get("answer", ""))
+    if final.strip() != shown.strip():
+        console.print(f"\n{CHECKED}", style="bold")
+        console.print(final, highlight=False, markup=False)
+    _print_sources(console, answer)
+
+
 def _print_sources(console: Console, answer: dict[str, Any]) -> None:
     """From the answer's JSON form, the same for a local and a remote answer."""
     if answer.get("related"):
@@ -116,16 +129,18 @@ def _remote(
         "cmd": "ask", "question": question, "filter": filter_json(where),
         "retrieve_only": retrieve_only,
     }  # fmt: skip
+    shown = ""
     try:
         for event in remote_events(settings.data_dir, request):
             if event.get("event") == "delta" and stream:
+                shown += str(event.get("text", ""))
                 out.print(str(event.get("text", "")), end="", highlight=False, markup=False)
             elif event.get("event") == "report":
                 answer = event.get("answer")
                 if isinstance(answer, dict):
                     if stream and not retrieve_only:
                         out.print()
-                        _print_sources(out, answer)
+                        _print_end(out, answer, shown)
                     return answer
     except ControlError as exc:
         logging.getLogger(__name__).error("remote question failed: %s", exc)
@@ -140,11 +155,13 @@ def _answer(
     where: SearchFilter | None = None,
 ) -> Answer:  # fmt: skip
     out = Console()
+    shown = ""
     try:
         with chat_model(settings) as llm:
             answer_stream = make_assistant(settings, store, llm).stream(question, where=where)
             for delta in answer_stream:
                 if stream:
+                    shown += delta
                     out.print(delta, end="", highlight=False, markup=False)
     except ServingError as exc:
         logging.getLogger(__name__).error("%s", exc)
@@ -154,7 +171,7 @@ def _answer(
     assert result is not None
     if stream:
         out.print()
-        _print_sources(out, result.to_dict())
+        _print_end(out, result.to_dict(), shown)
     return result
 
 

@@ -77,3 +77,18 @@ def test_eval_cli_refuses_bad_input(env: dict[str, str], tmp_path: Path) -> None
         env=env,
     )
     assert res.exit_code == 2 and "unsupported QA format" in res.stderr
+
+
+def test_a_streamed_answer_the_guards_changed_is_printed_again_checked() -> None:
+    from rich.console import Console
+
+    from rag.cli import CHECKED, _print_end
+
+    answer = {"answer": "문서에서 찾을 수 없습니다.", "sources": [], "related": []}
+    out = Console(record=True, width=200)
+    _print_end(out, answer, "대표자의 나이 제한이 있습니다 [3].")  # what streamed
+    assert out.export_text() == f"\n{CHECKED}\n문서에서 찾을 수 없습니다.\n"
+    same = {"answer": "236억 원입니다 [1].", "sources": [], "related": []}
+    out = Console(record=True, width=200)
+    _print_end(out, same, "236억 원입니다 [1].\n")
+    assert out.export_text() == ""  # unchanged: nothing printed twice
