@@ -12,8 +12,9 @@ import re
 # after . ! ? 。 but not after a list number "1."
 _PASSAGE_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+")
 LINE_START = re.compile(r"^\s*(\||[-*•○□■▪※◦·]|\d+[.)]|[가-하][.)]|#)")
-# An answer's sentence ends (the model writes short lines and lists).
-ANSWER_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+# An answer's sentence ends (the model writes short lines and lists); not inside a Korean date
+# ("2026. 2. 19.": a digit, a period, a space, a digit).
+ANSWER_SENTENCE_END = re.compile(r"(?<=[.!?。])(?!(?<=\d\.)\s+\d)\s+|\n+")
 # A sentence with its end kept (finditer), for rewriting text sentence by sentence.
 SENTENCE_WITH_END = re.compile(r"[^.!?。\n]*(?:[.!?。]+|\n|$)")
 # A citation marker in an answer: [1] .. [99].

@@ -55,6 +55,14 @@ def test_ungrounded_sentences_are_dropped_and_said_so() -> None:
     assert left.answer == f"[1]\n\n{DROPPED_NOTE}" and left.empty
 
 
+def test_a_date_written_with_spaces_is_one_sentence_and_grounded() -> None:
+    notice = "접수기간: 2026.1.12.(월) ~ 2026. 2.19.(목) 18:00"
+    answer = '접수 기간은 "2026.1.12.(월) ~ 2026. 2.19.(목) 18:00"입니다 [1]. 늦지 마세요.'
+    # split after "2026." the rest read as a number 2.19 that no passage holds: dropped
+    assert ground_numbers(answer, [notice]).dropped == []
+    assert grounded_numbers(answer, [notice])
+
+
 def test_year_note_only_when_every_cited_document_is_of_another_year() -> None:
     q = "2026년도 소상공인 고효율기기 지원사업은 언제부터 신청받나요?"
     note = year_note(q, ["2025년도 소상공인 고효율기기 지원사업 공고문.pdf"])
