@@ -44,12 +44,19 @@ def score_item(item: QAItem, assistant: Assistant, judge: Judge | None = None) -
         "rank": evidence_rank(item, ranked),
     }
     try:
-        ans = assistant.ask(item.question)
+        stream = assistant.stream(item.question)
+        for _ in stream:
+            pass
+        ans = stream.result
+        assert ans is not None
     except ServingError as exc:  # the row says so; the run goes on
         log.error("LLM failed on %s: %s", item.id, exc)
         row.update(answer="", refused=False, error=str(exc), correct=False, sources=[])
         return row
-    given = [h.text for h in retrieval.hits[: assistant.settings.top_k]]
+    # the passages the answer's [n] refer to: a notice card routed in front of the hits is [1]
+    given = [p.text for p in stream.found] or [
+        h.text for h in retrieval.hits[: assistant.settings.top_k]
+    ]
     by_ref = {s.ref: s.text for s in ans.sources}
     verdict = correctness(item, ans.answer, ans.refused, terms)
     cites_evidence = None

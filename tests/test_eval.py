@@ -183,3 +183,24 @@ def test_whole_run_with_a_scripted_llm(tmp_path: Path) -> None:
     assert res.exit_code == 1
     assert "regressions (A right, B wrong): 1" in res.stdout and "good" in res.stdout
     assert "fixes (A wrong, B right): 1" in res.stdout
+
+
+def test_an_answer_from_a_notice_card_is_scored_against_the_card_it_cites(
+    sample_retriever,
+) -> None:
+    """A routed card is passage [1] and the hits follow it: grounded numbers and faithfulness
+    read the passages the answer's [n] refer to, not the hits alone."""
+    from eval.runner import score_item
+    from rag import AnswerSettings, Assistant
+    from tests.test_answer import _board
+
+    llm = ScriptedLLM("never asked")
+    a = Assistant(
+        sample_retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-04-01T09:00")
+    )
+    item = QAItem("card", "대구 AI 전환 지원사업 신청 마감은 언제인가요?", "2026. 3. 27.(금) 18:00")
+    row = score_item(item, a)
+    assert row["guard_checks"] == {"card": "period", "card_answer": True}
+    assert "3. 27.(금) 18:00" in str(row["answer"]) and "[1]" in str(row["answer"])
+    # the card's period is in no hit of the sample corpus: scored against the hits, it failed
+    assert row["grounded_numbers"] is True
