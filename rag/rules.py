@@ -29,6 +29,9 @@ _WH = re.compile(r"어떤|어떻게|어떠|무엇|무슨|뭐|뭘|몇|언제|어�
 _YES_NO_END = re.compile(
     r"(나요|가요|까요|습니까|니까|는지요|인지요|죠|돼요|되요|있어요|없어요|인가|하나|되나)\s*[?？]*\s*$"
 )
+_REQUEST = re.compile(
+    r"(말해|알려|설명해|정리해|요약해|보여|소개해|비교해|나열해|들어)\s*(줄|주실|줘|주세|주시겠)"
+)
 _SPACE = re.compile(r"\s+")
 _AFTER_QUESTION = re.compile(r"(?<=[?？])[*_]*\s+")
 # An outline marker inside a rejoined PDF line starts the next item: "… 기업 지원 ㅇ (AI역량 …"
@@ -42,9 +45,10 @@ Phrases = Callable[[str], list[list[str]]]
 
 
 def is_yes_no(question: str) -> bool:
-    """'…할 수 있나요?', '…인가요?': no question word, a yes/no ending."""
+    """'…할 수 있나요?', '…인가요?': no question word, a yes/no ending, not a polite request
+    ('…을 말해 줄 수 있나요?' asks for the thing, not for a yes)."""
     q = question.strip()
-    return bool(_YES_NO_END.search(q)) and not _WH.search(q)
+    return bool(_YES_NO_END.search(q)) and not _WH.search(q) and not _REQUEST.search(q)
 
 
 @dataclass(frozen=True)

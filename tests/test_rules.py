@@ -45,6 +45,8 @@ def _ref_of(retriever: Retriever, question: str, text: str) -> int:
         ("신청은 언제까지 해야 하나요?", False),
         ("몇 개 기관을 선정하나요?", False),
         ("대구시 AI 대전환 사업의 총 예산은?", False),
+        ("성장한 회사들의 예시를 구체적으로 말해줄 수 있나요?", False),  # a request
+        ("지원 내용을 알려 주실 수 있나요?", False),
     ],
 )
 def test_yes_no_questions_are_told_from_open_ones(question: str, yes_no: bool) -> None:
