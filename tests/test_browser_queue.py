@@ -65,7 +65,9 @@ def test_queued_users_see_their_place_and_estimated_wait(slow_chat: str) -> None
             assert places, "the third page never showed its place in the queue"
             assert places[0] == (2, 2)  # two questions ahead, one running, one waiting
             assert (1, 1) in places  # and it moved up when the first answer ended
-            assert estimates and estimates[-1] > 0  # an estimated wait once one answer is timed
+            # an estimated wait once one answer is timed (Gradio shows 0.0 again in the moment
+            # the page leaves the queue, so the last sample alone is a race: CI saw 17.6 … 0.0)
+            assert any(e > 0 for e in estimates)
             assert "가가가" in last.inner_text("#chat")  # and it was answered in the end
         finally:
             browser.close()
