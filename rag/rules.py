@@ -41,8 +41,6 @@ _QUESTION = re.compile(r"[?？][*_]*\s*$")
 MIN_TERM_SHARE = 0.5
 RULE_LEAD = "문서에 예/아니요로 적혀 있지는 않지만, 관련 규정은 다음과 같습니다."
 
-Phrases = Callable[[str], list[list[str]]]
-
 
 def is_yes_no(question: str) -> bool:
     """'…할 수 있나요?', '…인가요?': no question word, a yes/no ending, not a polite request
