@@ -53,22 +53,28 @@ def kinds_of(text: str) -> tuple[str, ...]:
     return tuple(found) or ("other",)
 
 
+# A table row as the PDF loader writes it: "구분: 가족 · 대전 특화 사회문제: 1. 고독사/노인돌봄"
+_TABLE_ROW = re.compile(r"^[^:·]{1,40}: .+ · [^:·]{1,40}: ")
+
+
 def atoms(section: Section) -> list[str]:
     """The section's items: a marked line with the unmarked lines that continue it, and the
-    "1. … 2. …" items of a table cell."""
-    items: list[str] = []
+    "1. … 2. …" items of a table cell. Table rows under an item belong to it whole: their
+    numbered cells ("1. 고독사/노인돌봄") are entries of a list it refers to, not items."""
+    items: list[tuple[str, bool]] = []  # (text, may be cut into "1. … 2. …" items)
     for line in section.text.splitlines():
         line = line.strip()
         if not line:
             continue
         note = re.match(r"[※*]", line) and not _SHUTS_OUT.search(line)
+        row = bool(_TABLE_ROW.match(line))
         if items and (level(line) is None or note):  # a note qualifies the item above it
-            items[-1] += " " + line
+            items[-1] = (items[-1][0] + " " + line, items[-1][1] and not row)
         else:
-            items.append(line)
+            items.append((line, not row))
     out: list[str] = []
-    for item in items:
-        parts = [p.strip() for p in _INLINE_ITEM.split(item) if p.strip()]
+    for item, splits in items:
+        parts = [p.strip() for p in _INLINE_ITEM.split(item) if p.strip()] if splits else []
         out += parts if len(parts) > 1 else [item]
     return out
 

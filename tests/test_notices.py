@@ -220,3 +220,25 @@ def test_a_routed_question_about_a_corrected_field_reads_both_versions(card: Not
     assert "4. 10." in routed.text and "정정 전 공고 대구_AI전환_모집공고.pdf" in routed.text
     assert routed.deadline.startswith("2026-04-10 18:00 마감 — 접수 중이며 9일 남았습니다")
     assert route("대구 AI 전환 지원사업은 무엇인가요?", [merged], [], at("2026-04-01")) is None
+
+
+def test_table_rows_under_an_item_stay_with_it_and_their_numbered_cells_are_not_items() -> None:
+    """글로벌화 사전검증: the 12 social problems follow the note that refers to them; read as
+    "1. … 7. …" items they had made the region rule one alternative among twelve."""
+    from notices.conditions import atoms, conditions
+    from notices.outline import Section
+
+    text = (
+        "◦ 아래 내역에 해당하는 대전시 소재 기업\n"
+        "- 대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업\n"
+        "※ 아래의 '대전 특화 12대 사회문제' 해결 분야에 부합하는 기업에 한함\n"
+        "구분: 가족 · 대전 특화 사회문제: 1. 고독사/노인돌봄 · 구분: 재난재해 · "
+        "대전 특화 사회문제: 7. 산불 예방 및 대응\n"
+        "구분: 환경 · 대전 특화 사회문제: 12. 악취 민원/미세먼지/대기질 등"
+    )
+    section = Section("eligibility", "지원대상", 1, text)
+    items = atoms(section)
+    assert len(items) == 2 and items[1].endswith("12. 악취 민원/미세먼지/대기질 등")
+    found = conditions(section, exclude=False)
+    assert [c.any_of for c in found] == [0]
+    assert found[0].kinds == ("region",) and found[0].text.startswith("대전에 본사")

@@ -1,12 +1,14 @@
-"""PDF through pypdf, one `Page` per PDF page with 1-based numbers."""
+"""PDF through pypdf, one `Page` per PDF page with 1-based numbers; pages with ruled tables
+through pdfplumber, each row a line with its header (`pdf_tables`)."""
 
 from __future__ import annotations
 
 import io
 import logging
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import pdfplumber
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
@@ -16,6 +18,7 @@ from ..clean import clean_text
 from ..ocr import PageOCR
 from ..text_layer import defects, merge_reading
 from .base import LoadError
+from .pdf_tables import table_page_text
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ _MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as 
 
 class PdfLoader:
     name = "pdf"
-    revision: ClassVar[int] = 2
+    revision: ClassVar[int] = 3  # 2: text-layer repair; 3: tables read by rows
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {".pdf": (b"%PDF",)}
     inline: ClassVar[frozenset[str]] = frozenset({".pdf"})  # viewers honour #page=N
@@ -34,6 +37,7 @@ class PdfLoader:
         self.ocr = ocr
 
     def load(self, path: Path, data: bytes, sha256: str) -> Document:
+        tables = _Tables(path, data)
         try:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
@@ -53,6 +57,8 @@ class PdfLoader:
                 except Exception as exc:  # one bad page must not cost the file
                     log.warning("%s p.%d: text extraction failed: %s", path.name, number, exc)
                     text = ""
+                if len(text) >= _MIN_TEXT_CHARS and (rows := tables.page_text(number)):
+                    text = rows
                 if len(text) < _MIN_TEXT_CHARS and _has_image(page):
                     scanned += 1
                     text = self._ocr(path, data, number) or text
@@ -69,6 +75,8 @@ class PdfLoader:
             raise
         except (PdfReadError, ValueError, KeyError, OSError, RecursionError) as exc:
             raise LoadError(f"손상되었거나 PDF가 아닌 파일입니다 ({type(exc).__name__})") from exc
+        finally:
+            tables.close()
         if not pages:
             if scanned and self.ocr is None:
                 raise LoadError(
@@ -91,6 +99,37 @@ class PdfLoader:
         except Exception as exc:  # OCR failure costs the page, not the file
             log.warning("%s p.%d: OCR failed: %s", path.name, number, exc)
             return ""
+
+
+class _Tables:
+    """pdfplumber over the same bytes, opened once per file. Any failure of its own (it parses
+    the PDF again, with another parser) costs the table rows, never the page: pypdf's text stays."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self._pdf: Any = None
+        try:
+            self._pdf = pdfplumber.open(io.BytesIO(data))
+        except Exception as exc:
+            log.info("%s: pdfplumber cannot open it (%s); tables read as plain text", path.name,
+                     type(exc).__name__)  # fmt: skip
+
+    def page_text(self, number: int) -> str:
+        if self._pdf is None or number > len(self._pdf.pages):
+            return ""
+        page = self._pdf.pages[number - 1]
+        try:
+            return clean_text(table_page_text(page) or "")
+        except Exception as exc:
+            log.warning("%s p.%d: table reading failed (%s); plain text kept", self.path.name,
+                        number, type(exc).__name__)  # fmt: skip
+            return ""
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
 
 
 def _has_image(page: PageObject) -> bool:

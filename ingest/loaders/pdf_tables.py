@@ -1,0 +1,162 @@
+"""Ruled tables in PDF pages, one line per row with every cell behind its column header.
+
+pypdf reads a table column by column ("3,800천원" lands forty lines away from "특허(PCT)"),
+and the small LLM then takes a cell from the wrong row. pdfplumber finds the ruling lines
+and the cells, merged ones included; a row is then written as
+"세부사업명: 특허(PCT) · 지원한도 전체: 3,800천원 · 지원한도 지원금: 2,280천원 이내", which a
+1.5B model reads right and BM25 indexes with its header words. Pages without such a table keep
+pypdf's text: only table pages change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+log = logging.getLogger(__name__)
+
+# A cell covered by a merged cell: the same cell as its left neighbour, or as the one above.
+LEFT: Final = "\x00left"
+UP: Final = "\x00up"
+
+_DIGIT = re.compile(r"\d")
+# A value merged down over several rows is repeated on each (one "4개사 내외" for two tracks)
+# unless it is a description this long: repeating it would fill the prompt with copies.
+_REPEAT_MAX = 40
+_WRAP = re.compile(r"\s*\n\s*")
+
+
+def _cell_text(text: str | None) -> str:
+    return _WRAP.sub(" ", text or "").strip()
+
+
+def _is_real(grid: Sequence[Sequence[str]]) -> bool:
+    """A table worth rewriting: two rows and two columns at least, and text in four cells.
+    A one-cell box around a paragraph or an empty frame is layout, not a table."""
+    if len(grid) < 2 or max((len(r) for r in grid), default=0) < 2:
+        return False
+    filled = sum(1 for row in grid for cell in row if cell not in ("", LEFT, UP))
+    return filled >= 4
+
+
+def _resolve(grid: Sequence[Sequence[str]], header_rows: int) -> list[list[str]]:
+    """Merged cells get their cell's text: in the header a span to the right repeats its
+    label (each column under "지원한도" is "지원한도 …"); in the body a span downwards repeats
+    its value (one "4개사 내외" covers two tracks), a span to the right is the same cell."""
+    out: list[list[str]] = []
+    for i, row in enumerate(grid):
+        line: list[str] = []
+        for j, cell in enumerate(row):
+            if cell == LEFT:
+                line.append(line[j - 1] if i < header_rows and j > 0 else "")
+            elif cell == UP:
+                above = out[i - 1][j] if i > 0 and j < len(out[i - 1]) else ""
+                line.append(above if i < header_rows or len(above) <= _REPEAT_MAX else "")
+            else:
+                line.append(cell)
+        out.append(line)
+    return out
+
+
+def _header_rows(grid: Sequence[Sequence[str]]) -> int:
+    """Row 0, and the rows below it that continue it: they start under a cell merged down
+    from row 0 and hold no digit (a two-level header: "지원한도" over "전체 | 지원금")."""
+    n = 1
+    while n < len(grid) and grid[n] and grid[n][0] == UP:
+        if any(_DIGIT.search(c) for c in grid[n] if c not in (LEFT, UP)):
+            break
+        n += 1
+    return n
+
+
+def linearise(grid: Sequence[Sequence[str]]) -> list[str]:
+    """Table rows as lines. Two columns are label and value ("신청기간: 2026. 3. 4.~"); wider
+    tables name every value by its header, and the header rows themselves are not repeated."""
+    if not _is_real(grid):
+        return [
+            " ".join(c for c in row if c not in ("", LEFT, UP))
+            for row in grid
+            if any(c not in ("", LEFT, UP) for c in row)
+        ]
+    width = max(len(r) for r in grid)
+    if width == 2:
+        lines = []
+        for row in _resolve(grid, header_rows=0):
+            label, value = [*row, "", ""][:2]
+            if label and value:
+                lines.append(f"{label}: {value}")
+            elif label or value:
+                lines.append(label or value)
+        return lines
+    n_head = _header_rows(grid)
+    resolved = _resolve(grid, n_head)
+    names: list[str] = []
+    for j in range(width):
+        parts: list[str] = []
+        for row in resolved[:n_head]:
+            if j < len(row) and row[j] and row[j] not in parts:
+                parts.append(row[j])
+        names.append(" ".join(parts))
+    lines = []
+    for raw, row in zip(grid[n_head:], resolved[n_head:], strict=True):
+        fields: list[tuple[str, str]] = []
+        for j, value in enumerate(row):
+            if not value or raw[j] == LEFT:
+                continue
+            name = names[j] if j < len(names) else ""
+            if fields and fields[-1][0] == name and name:
+                fields[-1] = (name, f"{fields[-1][1]} {value}")
+            else:
+                fields.append((name, value))
+        if fields:
+            lines.append(" · ".join(f"{n}: {v}" if n else v for n, v in fields))
+    return lines
+
+
+def _grid(table: Any) -> list[list[str]]:
+    """pdfplumber's table as text cells, LEFT/UP where a merged cell covers the position.
+    A covered position whose left neighbour's box reaches into its column is a span to the
+    right; otherwise the cell above spans down into it."""
+    texts = table.extract()
+    col_x0 = [col.bbox[0] if col.bbox else 0.0 for col in table.columns]
+    grid: list[list[str]] = []
+    for row, row_text in zip(table.rows, texts, strict=False):
+        line: list[str] = []
+        left_x1 = -1.0
+        for j, (bbox, text) in enumerate(zip(row.cells, row_text, strict=False)):
+            if bbox is None:
+                reaches = j < len(col_x0) and left_x1 > col_x0[j] + 1.0
+                line.append(LEFT if reaches else UP)
+            else:
+                line.append(_cell_text(text))
+                left_x1 = bbox[2]
+        grid.append(line)
+    return grid
+
+
+def table_page_text(page: Any) -> str | None:
+    """The page's text with its tables linearised in place, read top to bottom; None when
+    the page holds no real table (the caller keeps pypdf's text)."""
+    tables = []
+    for table in page.find_tables():
+        grid = _grid(table)
+        if _is_real(grid):
+            tables.append((table.bbox, linearise(grid)))
+    if not tables:
+        return None
+    boxes = [bbox for bbox, _ in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    blocks: list[tuple[float, list[str]]] = [(bbox[1], lines) for bbox, lines in tables]
+    for line in page.filter(outside).extract_text_lines(return_chars=False):
+        blocks.append((line["top"], [line["text"]]))
+    blocks.sort(key=lambda b: b[0])
+    return "\n".join(text for _, lines in blocks for text in lines)
