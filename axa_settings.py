@@ -94,6 +94,10 @@ class Settings(BaseSettings):
         True,
         description="Yes/no questions: answers must name what is asked; a refusal quotes the rule.",
     )
+    sub_questions: bool = Field(
+        True,
+        description="'A와 B는 각각 …', '합치면', '차이': each part is searched on its own.",
+    )
 
     # --- LLM ---------------------------------------------------------------------------------
     llm_base_url: str | None = Field(

@@ -91,6 +91,7 @@ def answer_settings(settings: Settings, embedder: Embedder) -> AnswerSettings:
         min_term_coverage=settings.min_term_coverage,
         context_chars=settings.context_chars,
         rule_look=settings.rule_look,
+        sub_questions=settings.sub_questions,
     )
 
 

@@ -87,6 +87,7 @@ def run_eval(
         "top_k": settings.top_k,
         "context_chars": settings.context_chars,
         "rule_look": settings.rule_look,
+        "sub_questions": settings.sub_questions,
         "fusion": settings.fusion,
         "fusion_dense_alpha": settings.fusion_dense_alpha,
         "min_dense_score": floor,

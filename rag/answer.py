@@ -21,6 +21,7 @@ from .grounding import ground_numbers, year_note
 from .injection import strip_instructions
 from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
 from .rules import Asked, Passage, find_rule, is_yes_no
+from .subquestions import sub_questions
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ class AnswerSettings:
     # Yes/no questions (rag/rules.py): an answer whose cited passages never name what is asked
     # is refused; on a refusal, the passage sentence that bears on the question is quoted.
     rule_look: bool = True
+    # "A와 B는 각각 …": each part is searched alone and their hits taken in turn (subquestions.py)
+    sub_questions: bool = True
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -175,7 +178,15 @@ class Assistant:
     def retrieve(
         self, question: str, k: int | None = None, where: SearchFilter | None = None
     ) -> Retrieval:
-        return self.retriever.retrieve(question, k or self.settings.top_k, where)
+        k = k or self.settings.top_k
+        if parts := self._parts(question):
+            return self.retriever.retrieve_parts(question, parts, k, where)
+        return self.retriever.retrieve(question, k, where)
+
+    def _parts(self, question: str) -> list[str]:
+        if not self.settings.sub_questions:
+            return []
+        return sub_questions(question, self.retriever.sparse.conjuncts)
 
     def ask(
         self, question: str, history: Sequence[str] = (), where: SearchFilter | None = None
@@ -259,6 +270,8 @@ class Assistant:
         text = "".join(parts).strip()
         refused = not text or is_refusal(text)
         checks = {"card": routed.field} if routed is not None else {}
+        if parts := self._parts(question):
+            checks["parts"] = " | ".join(parts)
         about = self._asked(question) if s.rule_look and is_yes_no(question) else None
         if not refused:
             given = [h.text for h in hits]

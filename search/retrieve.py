@@ -90,6 +90,29 @@ class Retriever:
             term_coverage=self._coverage(question, hits),
         )
 
+    def retrieve_parts(
+        self, question: str, parts: list[str], k: int, where: SearchFilter | None = None
+    ) -> Retrieval:
+        """A question in several parts: the whole question's best hit (a passage that compares
+        both sides), then each part's best hits in turn (the first of each part, then the
+        second …), no duplicate, `k + len(parts) - 1` at most."""
+        whole = self.retrieve(question, k, where)
+        found = [self.retrieve(part, k, where) for part in parts]
+        hits: list[Hit] = whole.hits[:1]
+        seen = {h.id for h in hits}
+        limit = k + len(parts) - 1
+        for rank in range(k):
+            for r in found:
+                if len(hits) < limit and rank < len(r.hits) and r.hits[rank].id not in seen:
+                    seen.add(r.hits[rank].id)
+                    hits.append(r.hits[rank])
+        return Retrieval(
+            question=question,
+            hits=hits,
+            dense_top=max(r.dense_top for r in [whole, *found]),
+            term_coverage=self._coverage(question, hits),
+        )
+
     def _coverage(self, question: str, hits: list[Hit]) -> float:
         terms = set(self.sparse.terms(question))
         if not terms:

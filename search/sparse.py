@@ -73,6 +73,40 @@ class KiwiBM25:
                 run = []
         return phrases
 
+    def conjuncts(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the first noun phrases joined by 와/과/하고/(이)랑/및: "IP스타기업과
+        글로벌화 지원사업의 마감일" -> the spans of "IP스타기업" and "글로벌화 지원사업"; []
+        when no two are joined."""
+        spans: list[tuple[int, int]] = []
+        start = end = -1
+        joined = False  # the run in progress follows a conjunction
+        for tok in self._kiwi.tokenize(text):
+            if (
+                tok.tag in _NOUN_TAGS
+                or tok.tag == "SN"
+                or (tok.tag in ("XSN", "NNB") and start >= 0)
+            ):
+                if start < 0:
+                    start = tok.start
+                end = tok.start + tok.len
+                continue
+            is_and = tok.tag == "JC" or (tok.form == "및" and tok.tag.startswith("MA"))
+            if start >= 0 and is_and:
+                spans.append((start, end))
+                start = end = -1
+                joined = True
+                continue
+            if start >= 0 and joined:
+                spans.append((start, end))
+                return spans
+            if not is_and:
+                spans, joined = [], False
+            start = end = -1
+        if start >= 0 and joined:
+            spans.append((start, end))
+            return spans
+        return []
+
     def encode_document(self, text: str) -> SparseVec:
         return self.encode_terms(self.terms(text))
 

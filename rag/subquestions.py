@@ -1,0 +1,28 @@
+"""Questions in several parts: "A와 B는 각각", "합치면", "차이". Each part is searched on its
+own, so every side reaches the prompt: searched whole, the question's best passages are often
+all about the program named first, and the model answers one side or refuses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Cues that the question wants every conjunct answered, not one thing about both together.
+MULTI_PART = re.compile(
+    r"각각|각자|차이|비교|합치|합하|합산|합계|더하면|둘 다|모두 합|어떻게 다른|무엇이 다른|"
+    r"뭐가 다른|다른가요|다른지|같은가요|같나요|어느 (쪽|것|사업|프로그램)"
+)
+MAX_PARTS = 4
+
+
+def sub_questions(question: str, conjuncts: Callable[[str], list[tuple[int, int]]]) -> list[str]:
+    """One question per conjunct, the rest of the sentence kept: "IP스타기업과 글로벌화
+    사업의 마감일은 각각 언제인가요?" -> "IP스타기업의 마감일은 각각 언제인가요?", "글로벌화
+    사업의 마감일은 각각 언제인가요?". [] for a question in one part."""
+    if not MULTI_PART.search(question):
+        return []
+    spans = conjuncts(question)
+    if len(spans) < 2:
+        return []
+    head, tail = question[: spans[0][0]], question[spans[-1][1] :]
+    return [f"{head}{question[a:e]}{tail}" for a, e in spans[:MAX_PARTS]]

@@ -1,0 +1,78 @@
+"""Questions in several parts: each part searched alone, every side in the prompt."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rag import AnswerSettings, Assistant
+from rag.subquestions import sub_questions
+from search import KiwiBM25, Retriever
+from tests.fakes import ScriptedLLM
+
+BOTH = "대구와 울산의 AI 대전환 사업 예산은 각각 얼마인가요?"
+
+
+def test_each_conjunct_gets_the_rest_of_the_sentence() -> None:
+    question = "IP스타기업과 글로벌화 사업의 마감일은 각각 언제인가요?"
+    spans = [(0, 6), (8, 15)]  # "IP스타기업", "글로벌화 사업", counted by hand
+    assert sub_questions(question, lambda _: spans) == [
+        "IP스타기업의 마감일은 각각 언제인가요?",
+        "글로벌화 사업의 마감일은 각각 언제인가요?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "글로벌 IP스타기업과 글로벌화 사전검증 지원사업의 신청 마감일은 각각 언제인가요?",
+            ["글로벌 IP스타기업의 신청 마감일은 각각 언제인가요?",
+             "글로벌화 사전검증 지원사업의 신청 마감일은 각각 언제인가요?"],
+        ),
+        (
+            "PCT 출원 및 상표 출원의 지원한도를 합치면 얼마인가요?",
+            ["PCT 출원의 지원한도를 합치면 얼마인가요?", "상표 출원의 지원한도를 합치면 얼마인가요?"],
+        ),
+        ("AI바우처와 AI청년창업 바우처는 지원금액이 어떻게 다른가요?",
+         ["AI바우처는 지원금액이 어떻게 다른가요?", "AI청년창업 바우처는 지원금액이 어떻게 다른가요?"]),
+        ("항공권과 숙박비를 지원하나요?", []),  # one question about both: no cue for parts
+        ("두 사업의 차이는 무엇인가요?", []),  # parts not named: nothing to split
+    ],
+)  # fmt: skip
+def test_parts_are_read_with_kiwi(kiwi, question: str, parts: list[str]) -> None:
+    assert sub_questions(question, KiwiBM25(kiwi).conjuncts) == parts
+
+
+def test_parts_are_searched_alone_and_their_hits_taken_in_turn(sample_retriever: Retriever):
+    parts = sub_questions(BOTH, sample_retriever.sparse.conjuncts)
+    assert parts == ["대구의 AI 대전환 사업 예산은 각각 얼마인가요?",
+                     "울산의 AI 대전환 사업 예산은 각각 얼마인가요?"]  # fmt: skip
+    whole = sample_retriever.retrieve(BOTH, 3).hits
+    each = [sample_retriever.retrieve(p, 3).hits for p in parts]
+    merged = sample_retriever.retrieve_parts(BOTH, parts, 3).hits
+    expected = whole[:1]  # the whole question's best first, then the parts' in turn
+    for rank in range(3):
+        for hits in each:
+            if hits[rank].id not in [h.id for h in expected]:
+                expected.append(hits[rank])
+    assert [h.id for h in merged] == [h.id for h in expected[:4]]  # k + parts - 1
+    files = {h.file for h in merged}
+    assert {"대구_AI대전환_사업_개요.pdf", "울산_AI대전환_사업_개요.pdf"} <= files
+
+
+def test_the_assistant_reads_every_part_and_says_so(sample_retriever: Retriever) -> None:
+    llm = ScriptedLLM("대구와 울산의 예산은 문서에 각각 적혀 있습니다 [1][2].")
+    bot = Assistant(sample_retriever, llm, AnswerSettings(top_k=3), today=date(2026, 12, 2))
+    answer = bot.ask(BOTH)
+    prompt = llm.requests[0][-1]["content"]
+    assert "대구_AI대전환_사업_개요.pdf" in prompt and "울산_AI대전환_사업_개요.pdf" in prompt
+    assert answer.checks["parts"] == (
+        "대구의 AI 대전환 사업 예산은 각각 얼마인가요? | 울산의 AI 대전환 사업 예산은 각각 얼마인가요?"
+    )
+    off = Assistant(
+        sample_retriever, ScriptedLLM("x"), AnswerSettings(top_k=3, sub_questions=False)
+    )
+    assert off.retrieve(BOTH).hits == sample_retriever.retrieve(BOTH, 3).hits
+    assert "parts" not in off.ask(BOTH).checks
