@@ -72,3 +72,14 @@ def test_real_notice_tables_keep_each_amount_on_its_row(notice_documents: dict) 
     track2 = [line for line in dj if line.startswith("구분: Track2")]
     assert track2 and "지원규모: 4개사 내외" in track2[0]
     assert any(line.startswith("연번: 6 · 항목: 회사 국·영문 소개자료") for line in dj)
+
+
+@pytest.mark.corpus
+def test_a_table_whose_cells_miss_some_of_its_text_keeps_the_plain_reading(
+    notice_documents: dict,
+) -> None:
+    """AI훈련확산센터 p.4: the sub-rows ("① … 훈련로드맵 수립 200개소") have no ruling lines of
+    their own, so pdfplumber's cells hold only "200개소 60개소 1식 1식" (gongo q030, q031)."""
+    page = notice_documents["2026년 중소기업AI훈련확산센터 추가모집 공고문.pdf"].pages[3].text
+    assert "기업 내 AI도입을 위한 훈련로드맵 수립 200개소" in page
+    assert "문제해결형(PBL) AI+직무 훈련과정 개발 60개소" in page

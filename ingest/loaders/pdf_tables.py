@@ -136,14 +136,35 @@ def _grid(table: Any) -> list[list[str]]:
     return grid
 
 
+_KEPT = 0.98  # share of the letters in a table's box that its cells must hold
+
+
+def _letters(text: str) -> int:
+    return len(re.sub(r"\s", "", text))
+
+
+def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
 def table_page_text(page: Any) -> str | None:
     """The page's text with its tables linearised in place, read top to bottom; None when
-    the page holds no real table (the caller keeps pypdf's text)."""
+    the page holds no real table, or a table whose cells lost some of its text (the caller
+    keeps pypdf's text)."""
     tables = []
     for table in page.find_tables():
         grid = _grid(table)
-        if _is_real(grid):
-            tables.append((table.bbox, linearise(grid)))
+        if not _is_real(grid):
+            continue
+        if _letters(" ".join(c for row in grid for c in row)) < _KEPT * _letters(
+            "".join(ch["text"] for ch in page.chars if _inside(ch, table.bbox))
+        ):
+            # text in the box that no cell holds: rows without their own ruling lines
+            # ("① 훈련로드맵 수립 200개소" under one merged row). pypdf's reading keeps it.
+            return None
+        tables.append((table.bbox, linearise(grid)))
     if not tables:
         return None
     boxes = [bbox for bbox, _ in tables]
@@ -151,9 +172,7 @@ def table_page_text(page: Any) -> str | None:
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+        return not any(_inside(obj, box) for box in boxes)
 
     blocks: list[tuple[float, list[str]]] = [(bbox[1], lines) for bbox, lines in tables]
     for line in page.filter(outside).extract_text_lines(return_chars=False):
