@@ -16,6 +16,8 @@ from llama_index.core.node_parser import SentenceSplitter
 
 from search import Chunk, Document
 
+from .headings import HeadingTrail, labelled
+
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
 
 
@@ -99,8 +101,14 @@ class KoreanChunker:
 
     def _iter_chunks(self, doc: Document) -> Iterable[Chunk]:
         index = 0
+        trail = HeadingTrail() if doc.unit == "page" else None  # others carry `section`
         for page in doc.pages:
+            cursor = 0
             for text in self.split_text(page.text):
+                if trail is not None:
+                    found = page.text.find(text[:40], cursor)
+                    cursor = found if found >= 0 else cursor
+                    text = labelled(text.strip(), trail.before(page.text, cursor))
                 yield Chunk(
                     doc_id=doc.doc_id,
                     doc_sha256=doc.sha256,
@@ -114,3 +122,5 @@ class KoreanChunker:
                     unit=doc.unit,
                 )
                 index += 1
+            if trail is not None:
+                trail.close(page.text)
