@@ -28,7 +28,7 @@ _MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as 
 
 class PdfLoader:
     name = "pdf"
-    revision: ClassVar[int] = 3  # 2: text-layer repair; 3: tables read by rows
+    revision: ClassVar[int] = 4  # 2: text-layer repair; 3: tables by rows; 4: heading paths
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {".pdf": (b"%PDF",)}
     inline: ClassVar[frozenset[str]] = frozenset({".pdf"})  # viewers honour #page=N
