@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from search import with_heading_path
+
 _CHAPTER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\s*\.?\s*|(\d{1,2})\.\s+)(?=.*[가-힣])")
 _SECTION = re.compile(r"^[□■▣❍]\s*(?=.*[가-힣])")
 # "…신청 불가함.", "…해야 한다": a sentence, not a heading (which may end in 요: "사업개요")
@@ -81,5 +83,4 @@ def labelled(chunk: str, path: list[str]) -> str:
             break
         path = _step(path, line)
     opening = chunk[:120]
-    shown = [h for h in path if h and h not in opening]
-    return f"({' > '.join(shown)})\n{chunk}" if shown else chunk
+    return with_heading_path(chunk, [h for h in path if h and h not in opening])

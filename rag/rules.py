@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from korean import extract_facts, split_sentences
+from search import without_heading_path
 
 from .grounding import is_grounded
 
@@ -84,7 +85,7 @@ def _statements(text: str) -> list[str]:
     있나요?**" echoes the user's words and decides nothing; the answer after it does."""
     return [
         piece.strip()
-        for sentence in split_sentences(text)
+        for sentence in split_sentences(without_heading_path(text))
         for part in _AFTER_QUESTION.split(sentence)
         for piece in _NEXT_ITEM.split(part)
         if piece.strip() and not _QUESTION.search(piece)

@@ -5,7 +5,15 @@ and the retrieval policy (fusion, the relevance gate, rerank hooks).
 `ingest` writes through it, `rag` reads through it; nothing else imports an engine.
 """
 
-from .documents import Chunk, Document, Page, doc_key, location_label
+from .documents import (
+    Chunk,
+    Document,
+    Page,
+    doc_key,
+    location_label,
+    with_heading_path,
+    without_heading_path,
+)
 from .embedding import (
     E5Embedder,
     Embedder,
@@ -52,4 +60,6 @@ __all__ = [
     "open_index",
     "open_store",
     "term_id",
+    "with_heading_path",
+    "without_heading_path",
 ]

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# A PDF passage's first line when ingest knows where it sits: "(1. 사업개요 > □ 지원대상)\n".
+_HEADING_LINE = re.compile(r"^\([^()\n]{1,120}\)\n")
+
+
+def with_heading_path(text: str, path: list[str]) -> str:
+    return f"({' > '.join(path)})\n{text}" if path else text
+
+
+def without_heading_path(text: str) -> str:
+    """The passage's own words: a quote from it must not start with where it sits."""
+    return _HEADING_LINE.sub("", text, count=1)
 
 
 def doc_key(doc_id: str) -> str:

@@ -115,6 +115,10 @@ def test_the_sentence_that_names_what_is_asked_is_quoted(kiwi) -> None:
     ]
     rule = find_rule(q, run_on, terms, asked(kiwi, q))
     assert rule is not None and rule.sentence.endswith("기업 지원")
+    # the heading path ingest puts in front of a PDF passage is where it sits, not its words
+    placed = [Passage(f"(2. 지원대상 > □ 신청자격)\n{run_on[0].text}", "")]
+    rule = find_rule(q, placed, terms, asked(kiwi, q))
+    assert rule is not None and rule.sentence.startswith("- 상시근로자 20인 이상")
     # what is asked about is named nowhere: no rule, however many words it shares
     q = "프로그램에서 영어 기업에게 숙소를 제공하나요?"
     assert find_rule(q, passages, terms, asked(kiwi, q)) is None
