@@ -38,6 +38,8 @@ _AFTER_QUESTION = re.compile(r"(?<=[?？])[*_]*\s+")
 # An outline marker inside a rejoined PDF line starts the next item: "… 기업 지원 ㅇ (AI역량 …"
 _NEXT_ITEM = re.compile(r"\s+(?=[ㅇ○◦□■◆◇▪●※]\s)")
 _QUESTION = re.compile(r"[?？][*_]*\s*$")
+# A table row as the PDF loader writes it: "연번: 6 · 항목: 회사 국·영문 소개자료 · …"
+_TABLE_ROW = re.compile(r"^[^:·\n]{1,40}: .+ · [^:·\n]{1,40}: ")
 # The retrieval gate's bar (AnswerSettings.min_term_coverage): half the question's content terms.
 MIN_TERM_SHARE = 0.5
 RULE_LEAD = "문서에 예/아니요로 적혀 있지는 않지만, 관련 규정은 다음과 같습니다."
@@ -80,12 +82,27 @@ class Asked:
         return unnamed(self.phrases, text) + unnamed(self.topics, f"{title}\n{text}")
 
 
+def _blocks(text: str) -> list[str]:
+    """Runs of text lines, each table row on its own: a row ends without a sentence ending,
+    and read as one sentence with the rows around it, a quote would be the whole table."""
+    blocks: list[str] = []
+    run: list[str] = []
+    for line in without_heading_path(text).splitlines():
+        if _TABLE_ROW.match(line):
+            blocks += ["\n".join(run), line] if run else [line]
+            run = []
+        else:
+            run.append(line)
+    return [b for b in [*blocks, "\n".join(run)] if b.strip()]
+
+
 def _statements(text: str) -> list[str]:
-    """A passage's sentences and outline items, without its questions: a FAQ's "**…할 수
-    있나요?**" echoes the user's words and decides nothing; the answer after it does."""
+    """A passage's sentences, outline items and table rows, without its questions: a FAQ's
+    "**…할 수 있나요?**" echoes the user's words and decides nothing; the answer after it does."""
     return [
         piece.strip()
-        for sentence in split_sentences(without_heading_path(text))
+        for block in _blocks(text)
+        for sentence in split_sentences(block)
         for part in _AFTER_QUESTION.split(sentence)
         for piece in _NEXT_ITEM.split(part)
         if piece.strip() and not _QUESTION.search(piece)

@@ -119,6 +119,16 @@ def test_the_sentence_that_names_what_is_asked_is_quoted(kiwi) -> None:
     placed = [Passage(f"(2. 지원대상 > □ 신청자격)\n{run_on[0].text}", "")]
     rule = find_rule(q, placed, terms, asked(kiwi, q))
     assert rule is not None and rule.sentence.startswith("- 상시근로자 20인 이상")
+    # a table row is a statement of its own, not one sentence with the rows around it
+    q = "회사 소개자료는 영문 자료도 제출해야 하나요?"
+    rows = (
+        "연번: 5 · 항목: 국세, 지방세 및 4대 보험 완납 증명서 · 양식구분: 별도양식\n"
+        "연번: 6 · 항목: 회사 국·영문 소개자료 · 양식구분: 별도양식 · 제출형태: PDF\n"
+        "연번: 7 · 항목: 기타 투자실적, 매출실적 증빙 등 · 양식구분: 해당 시"
+    )
+    rule = find_rule(q, [Passage(rows, "공고")], terms, asked(kiwi, q))
+    assert rule is not None
+    assert rule.sentence == "연번: 6 · 항목: 회사 국·영문 소개자료 · 양식구분: 별도양식 · 제출형태: PDF"
     # what is asked about is named nowhere: no rule, however many words it shares
     q = "프로그램에서 영어 기업에게 숙소를 제공하나요?"
     assert find_rule(q, passages, terms, asked(kiwi, q)) is None
