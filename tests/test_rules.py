@@ -128,7 +128,10 @@ def test_the_sentence_that_names_what_is_asked_is_quoted(kiwi) -> None:
     )
     rule = find_rule(q, [Passage(rows, "공고")], terms, asked(kiwi, q))
     assert rule is not None
-    assert rule.sentence == "연번: 6 · 항목: 회사 국·영문 소개자료 · 양식구분: 별도양식 · 제출형태: PDF"
+    assert (
+        rule.sentence
+        == "연번: 6 · 항목: 회사 국·영문 소개자료 · 양식구분: 별도양식 · 제출형태: PDF"
+    )
     # what is asked about is named nowhere: no rule, however many words it shares
     q = "프로그램에서 영어 기업에게 숙소를 제공하나요?"
     assert find_rule(q, passages, terms, asked(kiwi, q)) is None
