@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from korean import regions_in
+from search import is_table_row
 
 from .card import Condition
 from .outline import Section, level
@@ -53,10 +54,6 @@ def kinds_of(text: str) -> tuple[str, ...]:
     return tuple(found) or ("other",)
 
 
-# A table row as the PDF loader writes it: "구분: 가족 · 대전 특화 사회문제: 1. 고독사/노인돌봄"
-_TABLE_ROW = re.compile(r"^[^:·]{1,40}: .+ · [^:·]{1,40}: ")
-
-
 def atoms(section: Section) -> list[str]:
     """The section's items: a marked line with the unmarked lines that continue it, and the
     "1. … 2. …" items of a table cell. Table rows under an item belong to it whole: their
@@ -67,7 +64,7 @@ def atoms(section: Section) -> list[str]:
         if not line:
             continue
         note = re.match(r"[※*]", line) and not _SHUTS_OUT.search(line)
-        row = bool(_TABLE_ROW.match(line))
+        row = is_table_row(line)
         if items and (level(line) is None or note):  # a note qualifies the item above it
             items[-1] = (items[-1][0] + " " + line, items[-1][1] and not row)
         else:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from korean import extract_facts, split_sentences
-from search import without_heading_path
+from search import is_table_row, without_heading_path
 
 from .grounding import is_grounded
 
@@ -38,8 +38,6 @@ _AFTER_QUESTION = re.compile(r"(?<=[?？])[*_]*\s+")
 # An outline marker inside a rejoined PDF line starts the next item: "… 기업 지원 ㅇ (AI역량 …"
 _NEXT_ITEM = re.compile(r"\s+(?=[ㅇ○◦□■◆◇▪●※]\s)")
 _QUESTION = re.compile(r"[?？][*_]*\s*$")
-# A table row as the PDF loader writes it: "연번: 6 · 항목: 회사 국·영문 소개자료 · …"
-_TABLE_ROW = re.compile(r"^[^:·\n]{1,40}: .+ · [^:·\n]{1,40}: ")
 # The retrieval gate's bar (AnswerSettings.min_term_coverage): half the question's content terms.
 MIN_TERM_SHARE = 0.5
 RULE_LEAD = "문서에 예/아니요로 적혀 있지는 않지만, 관련 규정은 다음과 같습니다."
@@ -88,7 +86,7 @@ def _blocks(text: str) -> list[str]:
     blocks: list[str] = []
     run: list[str] = []
     for line in without_heading_path(text).splitlines():
-        if _TABLE_ROW.match(line):
+        if is_table_row(line):
             blocks += ["\n".join(run), line] if run else [line]
             run = []
         else:

@@ -11,6 +11,14 @@ from pathlib import Path
 _HEADING_LINE = re.compile(r"^\([^()\n]{1,120}\)\n")
 
 
+# A table row as the PDF loader writes it: "연번: 6 · 항목: 회사 국·영문 소개자료 · …"
+_TABLE_ROW = re.compile(r"^[^:·\n]{1,40}: .+ · [^:·\n]{1,40}: ")
+
+
+def is_table_row(line: str) -> bool:
+    return bool(_TABLE_ROW.match(line))
+
+
 def with_heading_path(text: str, path: list[str]) -> str:
     return f"({' > '.join(path)})\n{text}" if path else text
 
