@@ -19,6 +19,10 @@ from korean import ANSWER_SENTENCE_END, CITATION, Fact, extract_facts, same_fact
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])(?:\s+|$)")
 # "… 기업 [1] 2." — the next item's number, left at the end when a list breaks into sentences
 _NEXT_ITEM = re.compile(r"(?:^|\s)\d{1,2}[.)]\s*$")
+# a piece that is only a list item's number ("1." before the item's text)
+_BARE_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s*$")
+# "…주요 활동은 다음과 같습니다 [1]." — a sentence that only announces what follows
+_LEAD_IN = re.compile(r"(?:(?:다음|아래)과\s*같(?:습니다|다|음)|:)\W*$")
 _DIGITS = re.compile(r"\d[\d,]*")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*년")
 _DOC_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -32,9 +36,11 @@ class Grounded:
 
     @property
     def empty(self) -> bool:
-        """Nothing but citation markers, punctuation and our own note is left."""
+        """Nothing but citation markers, punctuation, our own note and sentences that only
+        announce a list ("…다음과 같습니다 [1].") is left: the list itself was dropped."""
         claims = CITATION.sub("", self.answer.replace(DROPPED_NOTE, ""))
-        return not re.sub(r"[\W\d_]+", "", claims)
+        said = [p for p in ANSWER_SENTENCE_END.split(claims) if not _LEAD_IN.search(p.strip())]
+        return not re.sub(r"[\W\d_]+", "", "".join(said))
 
 
 def claimed_facts(sentence: str) -> set[Fact]:
@@ -60,18 +66,26 @@ def ungrounded_facts(sentence: str, passages: Sequence[str]) -> list[Fact]:
 
 
 def ground_numbers(answer: str, passages: Sequence[str]) -> Grounded:
-    """Drop each sentence that states a fact its cited passages do not hold."""
+    """Drop each sentence that states a fact its cited passages do not hold, with its list
+    number: a dropped item must not leave "1. 2." behind."""
     kept: list[str] = []
     dropped: list[str] = []
+    marker = ""  # a list number, kept only if the item after it is
     pos = 0
     for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
         end = m.end() if m else len(answer)
         piece = answer[pos:end]
         pos = end
-        if piece.strip() and ungrounded_facts(piece, passages):
+        if _BARE_MARKER.match(piece):
+            kept.append(marker)
+            marker = piece
+        elif piece.strip() and ungrounded_facts(piece, passages):
             dropped.append(piece.strip())
+            marker = ""
         else:
-            kept.append(piece)
+            kept.extend((marker, piece))
+            marker = ""
+    kept.append(marker)
     text = "".join(kept).strip()
     if dropped and text:
         text = f"{text}\n\n{DROPPED_NOTE}"

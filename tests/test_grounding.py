@@ -99,3 +99,28 @@ def test_list_numbers_are_no_claims_when_the_list_breaks_into_sentences() -> Non
     answer = "신청할 수 있는 기업은 다음과 같습니다 [1].  1. 대전에 본사가 있는 기업 [1] 2. 국비를 받는 기업 [1]"
     passages = ["대전에 본사가 있는 기업, 국비 140억 원을 받는 기업이 신청할 수 있다"]
     assert grounded_numbers(answer, passages) and ground_numbers(answer, passages).dropped == []
+
+
+def test_a_dropped_list_item_takes_its_number_with_it() -> None:
+    # allganize 3_finance showed "1. 2. 화폐발행액…": item 1 was dropped, its "1." was left
+    answer = "예산은 다음과 같습니다 [1].\n\n1. 국비는 999억 원 [1].\n2. 총 예산은 236억 원 [1]."
+    out = ground_numbers(answer, [PASSAGE])
+    assert out.dropped == ["국비는 999억 원 [1]."]
+    assert (
+        out.answer == f"예산은 다음과 같습니다 [1].\n\n2. 총 예산은 236억 원 [1].\n\n{DROPPED_NOTE}"
+    )
+    assert not out.empty
+    # kept items keep their numbers
+    kept = "예산은 다음과 같습니다 [1].\n1. 총 예산은 236억 원 [1].\n2. 국비는 140억 원 [1]."
+    assert ground_numbers(kept, [PASSAGE]).answer == kept
+
+
+def test_an_answer_left_with_only_its_lead_in_is_empty() -> None:
+    # allganize 35_public showed "…주요한 활동은 다음과 같습니다 [1].\n\n1. 2.\n\n(note)"
+    answer = "주요한 활동은 다음과 같습니다 [1].\n\n1. 국비는 999억 원 [1].\n2. 예산은 7억 원 [1]."
+    out = ground_numbers(answer, [PASSAGE])
+    assert out.answer == f"주요한 활동은 다음과 같습니다 [1].\n\n{DROPPED_NOTE}"
+    assert out.empty
+    assert ground_numbers("대응책은 다음과 같습니다:\n1. 국비 999억 원 [1]", [PASSAGE]).empty
+    # a sentence that says something is not a lead-in
+    assert not ground_numbers("총 예산은 236억 원입니다 [1]. 국비는 999억 원 [1].", [PASSAGE]).empty
