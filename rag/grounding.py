@@ -24,6 +24,7 @@ _BARE_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s*$")
 # "…주요 활동은 다음과 같습니다 [1]." — a sentence that only announces what follows
 _LEAD_IN = re.compile(r"(?:(?:다음|아래)과\s*같(?:습니다|다|음)|:)\W*$")
 _DIGITS = re.compile(r"\d[\d,]*")
+_FULL_YEAR = re.compile(r"20\d\d")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*년")
 _DOC_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 DROPPED_NOTE = "(문서에서 확인되지 않는 숫자가 있는 문장은 뺐습니다.)"
@@ -52,7 +53,12 @@ def is_grounded(fact: Fact, pool: str, pool_facts: set[Fact]) -> bool:
     if any(same_fact(fact, f) for f in pool_facts):
         return True
     if fact.kind == "number":  # a bare number may sit inside a date or an amount in the text
-        return fact.value in {d.replace(",", "") for d in _DIGITS.findall(pool)}
+        if fact.value in {d.replace(",", "") for d in _DIGITS.findall(pool)}:
+            return True
+        # plans write years short: "CCTV 6,100여 대 교체('24년)", "추진본부 구성('23.12월)"
+        return bool(_FULL_YEAR.fullmatch(fact.value)) and bool(
+            re.search(rf"['‘’`]{fact.value[2:]}(?!\d)", pool)
+        )
     return False
 
 

@@ -124,3 +124,13 @@ def test_an_answer_left_with_only_its_lead_in_is_empty() -> None:
     assert ground_numbers("대응책은 다음과 같습니다:\n1. 국비 999억 원 [1]", [PASSAGE]).empty
     # a sentence that says something is not a lead-in
     assert not ground_numbers("총 예산은 236억 원입니다 [1]. 국비는 999억 원 [1].", [PASSAGE]).empty
+
+
+def test_a_year_matches_its_short_form_in_the_passage() -> None:
+    # allganize 43_public: "2023년에 … 통합" over "개선('23년) : …통합" had been dropped
+    plan = "※ 노후·저화질 CCTV 6,100여 대 교체('24년), 추진본부 구성(’23.12월), 시행 '2025"
+    assert ungrounded_facts("2024년까지 6,100여 대를 교체합니다 [1].", [plan]) == []
+    assert ungrounded_facts("2023년 12월에 구성합니다 [1].", [plan]) == []
+    # another year, or "'2025" read as '20, is not there
+    assert [f.value for f in ungrounded_facts("2022년에 시작합니다 [1].", [plan])] == ["2022"]
+    assert [f.value for f in ungrounded_facts("2020년에 시작합니다 [1].", [plan])] == ["2020"]
