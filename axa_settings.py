@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_threads() -> int:
@@ -153,11 +153,39 @@ class Settings(BaseSettings):
         40, ge=1, description="Questions waiting in the chat's queue before new ones are "
         "turned away with a Korean 'busy' message.",
     )  # fmt: skip
+    queued_per_client: int = Field(
+        2, ge=1, le=100, description="Model-time events (questions, study quizzes) one client "
+        "address may have waiting or running at once in the chat.",
+    )  # fmt: skip
+    # --- who may address the servers ----------------------------------------------------------
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Host names the chat and API answer to (comma-"
+        "separated; a Host header naming anything else gets 400, which stops DNS rebinding). "
+        "Empty: the bound address, localhost, 127.0.0.1 and ::1. '*' allows any.",
+    )  # fmt: skip
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Addresses of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed (comma-separated). Empty: none, not even loopback.",
+    )  # fmt: skip
     # --- notices -------------------------------------------------------------------------------
     today: date | None = Field(
         None, description="Judge notice deadlines as of this day (a demo, a replayed check); "
         "unset: today in Asia/Seoul.",
     )  # fmt: skip
+
+    @field_validator("allowed_hosts", "trusted_proxies", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        """`AXA_ALLOWED_HOSTS=ax.example.go.kr,10.0.0.5` as operators write it."""
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    def hosts_for(self, bound: str) -> frozenset[str]:
+        """The host names a server bound to `bound` answers to."""
+        if self.allowed_hosts:
+            return frozenset(h.lower() for h in self.allowed_hosts)
+        return frozenset({bound.lower(), "localhost", "127.0.0.1", "::1"})
 
     @property
     def models_dir(self) -> Path:

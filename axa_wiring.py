@@ -43,6 +43,7 @@ __all__ = [
     "make_retriever",
     "open_store_or_exit",
     "start_control",
+    "uvicorn_options",
 ]
 
 EXIT_BUSY = 5  # the embedded index is held by another process (every CLI)
@@ -60,6 +61,14 @@ def open_store_or_exit(settings: Settings, console: Console | None = None) -> St
         return open_store(settings)
     except IndexBusyError as exc:
         exit_with(console or Console(stderr=True), exc, EXIT_BUSY)
+
+
+def uvicorn_options(settings: Settings) -> dict[str, object]:
+    """How a web server learns its client's address. uvicorn believes X-Forwarded-For from
+    127.0.0.1 unless told otherwise, so any local process could pose as many clients and
+    slip past the per-address limits: forwarded headers count only from AXA_TRUSTED_PROXIES."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted) or None}
 
 
 def make_ingestor(settings: Settings, store: Store) -> Ingestor:

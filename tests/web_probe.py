@@ -23,10 +23,17 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """`app` under a real uvicorn on 127.0.0.1; yields its base URL."""
+def serve(app: FastAPI, settings: Settings | None = None) -> Iterator[str]:
+    """`app` under a real uvicorn on 127.0.0.1, configured as the console scripts configure
+    it from `settings` (which forwarded headers it believes); yields its base URL."""
+    from axa_settings import Settings
+    from axa_wiring import uvicorn_options
+
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    options = uvicorn_options(settings or Settings())
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            **options)  # type: ignore[arg-type]  # fmt: skip
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -56,7 +63,7 @@ def toy_chat(settings: Settings, llm: ChatModel) -> Iterator[str]:
     assert ingestor.ingest([SAMPLE_CORPUS]).ok
     feedback = FeedbackStore(settings.feedback_path)
     try:
-        with serve(make_server(settings, store, llm, feedback, ingestor)) as url:
+        with serve(make_server(settings, store, llm, feedback, ingestor), settings) as url:
             yield url
     finally:
         feedback.close()

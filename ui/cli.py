@@ -22,6 +22,7 @@ from axa_wiring import (
     make_notice_board,
     open_store_or_exit,
     start_control,
+    uvicorn_options,
 )
 from ingest import Ingestor, Manifest
 from rag import FeedbackStore, StudyGuide
@@ -65,6 +66,8 @@ def chat(
 ) -> None:
     """Open the Korean chat UI (and /admin when AXA_ADMIN_PASSWORD is set)."""
     settings = load_settings()
+    if host:
+        settings = settings.model_copy(update={"ui_host": host})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, _interrupt)
     store = open_store_or_exit(settings)
@@ -77,12 +80,12 @@ def chat(
             server = make_server(settings, store, llm, feedback, ingestor)
             control = start_control(settings, store, llm, ingestor,
                                     make_notice_board(settings, manifest))  # fmt: skip
-            where = f"http://{host or settings.ui_host}:{port or settings.ui_port}"
+            where = f"http://{settings.ui_host}:{port or settings.ui_port}"
             err.print(f"채팅: {where}/" + (f"  운영자: {where}/admin" if settings.admin_password
                                           else ""))  # fmt: skip
             try:
-                uvicorn.run(server, host=host or settings.ui_host,
-                            port=port or settings.ui_port, log_level="warning")  # fmt: skip
+                uvicorn.run(server, host=settings.ui_host, port=port or settings.ui_port,
+                            log_level="warning", **uvicorn_options(settings))  # type: ignore[arg-type]  # fmt: skip
             finally:
                 control.close()
     except ServingError as exc:
@@ -136,7 +139,10 @@ def make_server(
     return build_server(chat_ui, manifest.all, admin=admin, login=login,
                         max_file_mb=settings.max_file_mb,
                         max_body_kb=settings.max_request_kb,
-                        rate_per_min=settings.rate_per_min)  # fmt: skip
+                        rate_per_min=settings.rate_per_min,
+                        queued_per_client=settings.queued_per_client,
+                        allowed_hosts=settings.hosts_for(settings.ui_host),
+                        temp_dir=settings.web_temp_dir)  # fmt: skip
 
 
 def _private_web_temp(settings: Settings) -> None:

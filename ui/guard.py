@@ -2,23 +2,27 @@
 
 Gradio serves far more routes than the chat uses (file and proxy routes, uploads, run history,
 recording, monitoring), and its path checks are skipped for an app that is mounted instead of
-launched. So this wall lets through only the routes the pages need, caps every request body,
-allows cross-origin requests from nobody, forbids framing, and keeps /admin behind the
-operator's login.
+launched. So this wall answers only the host names it serves, lets through only the routes the
+pages need, caps every request body, checks every public event's values against what its
+components declare and prices it in model time, allows cross-origin requests from nobody,
+forbids framing, and keeps /admin behind the operator's login.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import shutil
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from rag.api import BodyTooLarge, read_capped, replay, send_json, too_large
+from rag.api import BAD_HOST, BodyTooLarge, host_allowed, read_capped, replay, send_json, too_large
 
+from .events import REFUSED, PublicEvents
 from .operator_login import ADMIN, LOGIN, LOGOUT, OperatorLogin
-from .ratelimit import RATE_LIMITED, RateLimit
+from .ratelimit import RATE_LIMITED, TOO_MANY_QUEUED, RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -77,17 +81,27 @@ class WebGuard:
         login: OperatorLogin | None,
         max_body_bytes: int,
         max_upload_bytes: int,
+        events: PublicEvents | None = None,
         rate: RateLimit | None = None,
-        rated: frozenset[int] = frozenset(),
+        pending: Callable[[str], int] | None = None,
+        max_pending: int = 2,
+        hosts: frozenset[str] | None = None,
+        sweeper: TempSweeper | None = None,
     ) -> None:
-        """`rate`: how many of the public chat's `rated` events (its question events, by
-        fn_index) one client may start per minute; None: no cap."""
+        """`events`: the public chat's events (what each takes and costs); `rate`: model
+        generations one client may start per minute; `pending`: how many model-time events a
+        client has waiting or running, capped at `max_pending`; `hosts`: Host names answered
+        (None: any); `sweeper`: empties Gradio's temp folder of what outlived its use."""
         self.app = app
         self.login = login
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.events = events
         self.rate = rate
-        self.rated = rated
+        self.pending = pending
+        self.max_pending = max_pending
+        self.hosts = hosts
+        self.sweeper = sweeper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -96,14 +110,22 @@ class WebGuard:
                 return
             await self.app(scope, receive, send)
             return
+        if self.sweeper is not None:
+            self.sweeper.maybe_sweep()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}  # fmt: skip
         path: str = scope.get("path", "")
         method: str = scope.get("method", "GET")
+        host = headers.get("host", "")
+        # /healthz says only "ok": probes (a kubelet asks by pod address) need no host name
+        if self.hosts is not None and path != "/healthz" and not host_allowed(host, self.hosts):
+            log.warning("refused Host %r on %s (not in AXA_ALLOWED_HOSTS)", host[:100], path[:100])
+            await _json(send, 400, BAD_HOST)
+            return
         origin = headers.get("origin")
-        foreign = origin is not None and not same_origin(origin, headers.get("host", ""))
+        foreign = origin is not None and not same_origin(origin, host)
         if foreign and (method not in ("GET", "HEAD")):
-            log.warning("refused cross-origin %s %s from %r", method, path, origin)
+            log.warning("refused cross-origin %s %s from %r", method, path[:100], str(origin)[:100])
             await _json(send, 403, "다른 사이트에서 보낸 요청은 받지 않습니다.")
             return
 
@@ -145,15 +167,13 @@ class WebGuard:
             receive = _counted(receive, limit)
 
         joining = path.rstrip("/").endswith("/gradio_api/queue/join")
-        if joining and not is_admin and self.rate is not None:
+        if joining and not is_admin and self.events is not None:
             body = await receive()
             receive = replay([body], receive)
-            client = scope.get("client") or ("?", 0)
-            if _fn_index(body.get("body", b"")) in self.rated and not self.rate.allow(
-                str(client[0])
-            ):
-                log.warning("rate limit: refused an event from %s", client[0])
-                await send_json(send, 429, {"detail": RATE_LIMITED}, SECURITY_HEADERS)
+            client = str((scope.get("client") or ("?", 0))[0])
+            if refusal := self._refuse_join(body.get("body", b""), client):
+                status, detail = refusal
+                await send_json(send, status, {"detail": detail}, SECURITY_HEADERS)
                 return
         full = False
 
@@ -175,13 +195,67 @@ class WebGuard:
 
         await self.app(scope, receive, guarded_send)
 
-
-def _fn_index(body: bytes) -> int | None:
-    try:
-        value = json.loads(body).get("fn_index")
-    except (ValueError, AttributeError):
+    def _refuse_join(self, body: bytes, client: str) -> tuple[int, str] | None:
+        """(status, Korean detail) for a join that must not reach Gradio; one log line each."""
+        assert self.events is not None
+        judged = self.events.judge(body)
+        if judged.refused:
+            log.warning("refused an event from %s: %s", client, judged.refused)
+            return 422, REFUSED
+        if not judged.cost:
+            return None
+        if self.pending is not None and self.pending(client) >= self.max_pending:
+            log.warning("refused event %s from %s: %d model-time events already queued",
+                        judged.fn_index, client, self.max_pending)  # fmt: skip
+            return 429, TOO_MANY_QUEUED
+        if self.rate is not None and not self.rate.allow(client, judged.cost):
+            log.warning("rate limit: refused event %s from %s", judged.fn_index, client)
+            return 429, RATE_LIMITED
         return None
-    return value if isinstance(value, int) else None
+
+
+class TempSweeper:
+    """Gradio's temp folder holds operator uploads on their way into `data/uploads` and
+    whatever Gradio caches; anything older than `max_age_s` has outlived its use. Swept at
+    most every `every_s`, from the request path (no thread to own)."""
+
+    def __init__(self, folder: Path, *, max_age_s: float = 3600.0, every_s: float = 600.0,
+                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+        self.folder = folder
+        self.max_age_s = max_age_s
+        self.every_s = every_s
+        self.clock = clock
+        self._next = 0.0
+
+    def maybe_sweep(self) -> None:
+        now = self.clock()
+        if now < self._next:
+            return
+        self._next = now + self.every_s
+        self.sweep(now)
+
+    def sweep(self, now: float | None = None) -> int:
+        """Remove what is older than `max_age_s`; how many entries went."""
+        now = self.clock() if now is None else now
+        removed = 0
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return 0
+        for entry in entries:
+            try:
+                if now - entry.lstat().st_mtime < self.max_age_s:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                removed += 1
+            except OSError:
+                continue
+        if removed:
+            log.info("swept %d old entries from the web temp folder", removed)
+        return removed
 
 
 def _counted(receive: Receive, limit: int) -> Receive:

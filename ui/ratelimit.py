@@ -1,8 +1,7 @@
-"""Questions per client per minute (the chat's question events only: page loads, votes and
-source clicks are free): one client (a script, a stuck retry loop) must not fill the
-queue that twenty people share. Keyed by the client address uvicorn reports; behind a reverse
-proxy on this host that is the forwarded address (uvicorn trusts X-Forwarded-For from
-127.0.0.1 by default)."""
+"""Model generations per client per minute (events that cost model time only: page loads,
+votes and source clicks are free): one client (a script, a stuck retry loop) must not fill the
+queue that twenty people share. Keyed by the client address uvicorn reports, which is a
+forwarded address only from AXA_TRUSTED_PROXIES (`axa_wiring.uvicorn_options`)."""
 
 from __future__ import annotations
 
@@ -11,13 +10,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-QUESTION_EVENTS = frozenset({"ask", "ask_button"})  # the chat's events that ask the model
 RATE_LIMITED = "질문을 너무 자주 보냈습니다. 1분쯤 뒤에 다시 보내 주세요."
+TOO_MANY_QUEUED = "앞서 보낸 요청을 아직 처리하고 있습니다. 답변이 끝난 뒤 다시 보내 주세요."
 _MAX_CLIENTS = 10_000  # past this many addresses, the idle ones are forgotten
 
 
 class RateLimit:
-    """At most `per_minute` events per client in any 60 s; 0 turns it off."""
+    """At most `per_minute` generations per client in any 60 s; 0 turns it off."""
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
@@ -25,7 +24,9 @@ class RateLimit:
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, client: str) -> bool:
+    def allow(self, client: str, cost: int = 1) -> bool:
+        """`cost`: generations the event may start (a study quiz writes five questions); an
+        event dearer than the whole budget still runs when the client has spent nothing."""
         if self.per_minute <= 0:
             return True
         now = self.clock()
@@ -33,9 +34,9 @@ class RateLimit:
             times = self._seen.setdefault(client, deque())
             while times and now - times[0] >= 60.0:
                 times.popleft()
-            if len(times) >= self.per_minute:
+            if times and len(times) + cost > self.per_minute:
                 return False
-            times.append(now)
+            times.extend([now] * cost)
             if len(self._seen) > _MAX_CLIENTS:
                 self._forget_idle(now)
             return True

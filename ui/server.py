@@ -15,9 +15,10 @@ from ingest import ManifestRow, serve_inline, served_media_type
 from search import doc_key
 
 from .app import CSS
-from .guard import WebGuard
+from .events import PublicEvents
+from .guard import TempSweeper, WebGuard
 from .operator_login import ADMIN, OperatorLogin, add_login_routes
-from .ratelimit import QUESTION_EVENTS, RateLimit
+from .ratelimit import RateLimit
 
 
 def _mount(api: FastAPI, blocks: gr.Blocks, path: str, max_file_mb: float, **extra: object) -> None:
@@ -38,7 +39,12 @@ def build_server(
     max_file_mb: float = 100.0,
     max_body_kb: int = 256,
     rate_per_min: int = 0,
+    queued_per_client: int = 2,
+    allowed_hosts: frozenset[str] | None = None,
+    temp_dir: Path | None = None,
 ) -> FastAPI:
+    """`allowed_hosts`: the Host names answered (None: any, for in-process test clients);
+    `temp_dir`: Gradio's temp folder, swept of what outlived its use."""
     if admin is not None and login is None:
         raise ValueError("the operator page needs a password (AXA_ADMIN_PASSWORD)")
     api = FastAPI(title="AX-Assist", docs_url=None, redoc_url=None, openapi_url=None)
@@ -67,11 +73,33 @@ def build_server(
         add_login_routes(api, login)
         _mount(api, admin, ADMIN, max_file_mb)
     _mount(api, chat, "", max_file_mb, css=CSS)
+    events = PublicEvents(chat)
     api.add_middleware(
         WebGuard, login=login if admin is not None else None,
         max_body_bytes=max_body_kb * 1024,
         max_upload_bytes=int(max_file_mb * 2**20) * 20 + 2**20,  # 20 files at the size limit
+        events=events,
         rate=RateLimit(rate_per_min) if rate_per_min > 0 else None,
-        rated=frozenset(i for i, fn in chat.fns.items() if fn.api_name in QUESTION_EVENTS),
+        pending=queued_events(chat, events.costly), max_pending=queued_per_client,
+        hosts=allowed_hosts,
+        sweeper=TempSweeper(temp_dir) if temp_dir is not None else None,
     )  # fmt: skip
     return api
+
+
+def queued_events(blocks: gr.Blocks, costly: frozenset[int]) -> Callable[[str], int]:
+    """How many model-time events a client address has waiting or running in `blocks`'s
+    queue. Gradio keeps each event in `event_ids_to_events` from join to end (pinned in
+    constraints.txt; tests/test_security.py fails if that changes)."""
+
+    def count(client: str) -> int:
+        queue = getattr(blocks, "_queue", None)
+        events = list(getattr(queue, "event_ids_to_events", {}).values())
+        n = 0
+        for e in events:
+            request = getattr(e, "request", None)
+            host = request.client.host if request is not None and request.client else None
+            n += host == client and getattr(e.fn, "_id", None) in costly
+        return n
+
+    return count

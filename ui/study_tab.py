@@ -104,7 +104,8 @@ def build_study_tab(
                     message, "", "")  # fmt: skip
 
         make.click(_make, [doc], [quiz, pick, status, result, passage],
-                   concurrency_limit=concurrency, api_visibility="private")  # fmt: skip
+                   concurrency_limit=concurrency, api_name="study_make",
+                   api_visibility="private")  # fmt: skip
         check.click(check_answer, [quiz, pick, reply], [result, passage],
                     api_visibility="private")  # fmt: skip
         pick.change(lambda: ("", "", ""), None, [reply, result, passage], api_visibility="private")

@@ -17,6 +17,7 @@ from axa_wiring import (
     make_notice_board,
     open_store_or_exit,
     start_control,
+    uvicorn_options,
 )
 from serving import ServingError, chat_model
 
@@ -50,14 +51,10 @@ def serve(
             ingestor = make_ingestor(settings, store)
             control = start_control(settings, store, llm, ingestor, board)
             try:
-                uvicorn.run(
-                    build_api(
-                        service, api_key=key, max_body_kb=settings.max_request_kb, notices=board
-                    ),
-                    host=bind,
-                    port=port or settings.api_port,
-                    log_level="info",
-                )
+                api = build_api(service, api_key=key, max_body_kb=settings.max_request_kb,
+                                notices=board, allowed_hosts=settings.hosts_for(bind))  # fmt: skip
+                uvicorn.run(api, host=bind, port=port or settings.api_port, log_level="info",
+                            **uvicorn_options(settings))  # type: ignore[arg-type]  # fmt: skip
             finally:
                 control.close()
                 ingestor.manifest.close()

@@ -86,9 +86,11 @@ async def _pull(items: Iterator[T], request: Request) -> AsyncIterator[T]:
 
 
 def build_api(service: CompletionService, *, api_key: str | None = None,
-              max_body_kb: int = 256, notices: NoticeBoard | None = None) -> FastAPI:  # fmt: skip
+              max_body_kb: int = 256, notices: NoticeBoard | None = None,
+              allowed_hosts: frozenset[str] | None = None) -> FastAPI:  # fmt: skip
     """`api_key`: when set, every /v1 call needs `Authorization: Bearer <key>` (the OpenAI
-    client's `api_key`). `notices`: serve `/v1/notices` and `/v1/eligibility` from them."""
+    client's `api_key`). `notices`: serve `/v1/notices` and `/v1/eligibility` from them.
+    `allowed_hosts`: the Host names answered (`Settings.hosts_for`); None checks none."""
     app = FastAPI(title="AX-Assist", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url=None)  # fmt: skip
 
@@ -192,5 +194,5 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
         return JSONResponse(ErrorResponse(error=detail).model_dump(), status)
 
     app.include_router(router)
-    app.add_middleware(BodyLimit, limit=max_body_kb * 1024)
+    app.add_middleware(BodyLimit, limit=max_body_kb * 1024, hosts=allowed_hosts)
     return app
