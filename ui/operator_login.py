@@ -26,15 +26,22 @@ Clock = Callable[[], float]
 
 
 class LoginLimiter:
-    """Counts wrong passwords per client address and in all; locks out past the limit.
+    """Wrong passwords, per client address and in all.
 
-    The global count (ten addresses' worth) stops a guesser who rotates addresses."""
+    An address is locked out for `window_s` after `max_failures` wrong passwords, and each
+    further lock-out of it lasts twice the one before (up to a day): a guesser slows down, the
+    operator's own typo costs a few minutes. Past ten addresses' worth of failures in a window
+    (a guesser rotating addresses) every address that has failed waits too, but one that has
+    not failed never does: nobody can lock the operator out by guessing from elsewhere."""
+
+    MAX_LOCK_S = 86_400.0
 
     def __init__(self, max_failures: int, window_s: float, clock: Clock = time.monotonic) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
         self.clock = clock
-        self._by_client: dict[str, deque[float]] = {}
+        self._failures: dict[str, deque[float]] = {}
+        self._locked: dict[str, tuple[float, int]] = {}  # address -> (until, lock-outs so far)
         self._all: deque[float] = deque()
 
     def _recent(self, times: deque[float]) -> deque[float]:
@@ -45,25 +52,33 @@ class LoginLimiter:
 
     def wait_s(self, client: str) -> float:
         """Seconds until `client` may try again; 0 when it may now."""
-        waits = [0.0]
-        mine = self._recent(self._by_client.get(client, deque()))
-        if len(mine) >= self.max_failures:
-            waits.append(mine[-self.max_failures] + self.window_s - self.clock())
+        now = self.clock()
+        waits = [0.0, self._locked.get(client, (0.0, 0))[0] - now]
+        mine = self._recent(self._failures.get(client, deque()))
         everyone = self._recent(self._all)
-        if len(everyone) >= self.max_failures * 10:
-            waits.append(everyone[-self.max_failures * 10] + self.window_s - self.clock())
+        if mine and len(everyone) >= self.max_failures * 10:
+            waits.append(everyone[-self.max_failures * 10] + self.window_s - now)
         return max(waits)
 
     def failed(self, client: str) -> None:
         now = self.clock()
-        self._by_client.setdefault(client, deque()).append(now)
+        mine = self._recent(self._failures.setdefault(client, deque()))
+        mine.append(now)
         self._all.append(now)
-        if len(self._by_client) > 10_000:  # forget idle addresses; memory stays bounded
-            for key in [k for k, v in self._by_client.items() if not self._recent(v)]:
-                del self._by_client[key]
+        if len(mine) >= self.max_failures:
+            _, strikes = self._locked.get(client, (0.0, 0))
+            lock = min(self.window_s * 2**strikes, max(self.MAX_LOCK_S, self.window_s))
+            self._locked[client] = (now + lock, strikes + 1)
+            mine.clear()
+        if len(self._failures) > 10_000:  # forget idle addresses; memory stays bounded
+            for key in [k for k, v in self._failures.items() if not self._recent(v)]:
+                del self._failures[key]
+            for key in [k for k, (until, _) in self._locked.items() if until < now - 86_400]:
+                del self._locked[key]
 
     def succeeded(self, client: str) -> None:
-        self._by_client.pop(client, None)
+        self._failures.pop(client, None)
+        self._locked.pop(client, None)
 
 
 class OperatorSessions:
