@@ -67,7 +67,12 @@ class ControlServer:
 
     def start(self) -> ControlServer:
         token_file = self.data_dir / TOKEN_NAME
-        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # a fresh file each start: an old one keeps its mode (0644 from a copy, a restore)
+        # under O_TRUNC, and O_CREAT would write through a link planted in its place
+        token_file.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        fd = os.open(token_file, flags, 0o600)
+        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(self._token)
         self.path.unlink(missing_ok=True)  # a stale socket of a killed server
