@@ -282,7 +282,8 @@ def test_document_text_cannot_add_html_or_links_to_the_chat(web: Web) -> None:
         assert re.search(r"(?<!\\)\]\(", md) is None  # no [text](url) left unescaped
         assert "http://" not in md and "https://" not in md  # no autolink either
     answer = md_answer("<img src=x onerror=alert(1)> ![b](http://x/b.png) [p](https://x) 3 < 5")
-    assert "<img" not in answer and "](" not in answer and "3 &lt; 5" in answer
+    assert "<img" not in answer and "3 &lt; 5" in answer
+    assert re.search(r"(?<!\\)[\[\]]", answer) is None  # every bracket escaped: no link syntax
     assert md_text("a\u202eexe.pdf") == "aexe.pdf"
     # through the running app: a question that finds the beacon document
     http = httpx.Client(base_url=web.url, timeout=60)
@@ -365,9 +366,10 @@ def test_limiter_and_sessions_follow_the_clock() -> None:
     assert limiter.wait_s("a") == 40
     now[0] = 101
     assert limiter.wait_s("a") == 0
-    for i in range(20):  # one address each: the global count locks everyone
+    for i in range(20):  # one address each: past ten addresses' worth, those that failed wait
         limiter.failed(f"ip{i}")
-    assert limiter.wait_s("fresh") > 0
+    assert limiter.wait_s("ip3") > 0
+    assert limiter.wait_s("fresh") == 0  # but one that never failed is never locked out
     sessions = OperatorSessions(lifetime_s=10, clock=lambda: now[0])
     token = sessions.start()
     assert sessions.valid(token) and not sessions.valid("forged") and not sessions.valid(None)
@@ -586,7 +588,7 @@ def test_doc_route_tricks_still_404(web: Web) -> None:
 def test_a_full_queue_turns_new_questions_away_in_korean(tmp_path: Path) -> None:
     """Queue caps (issue: 20 users at once): past AXA_QUEUE_MAX waiting questions, a new one
     gets a Korean 'busy' message at once instead of waiting without end."""
-    settings = Settings(data_dir=tmp_path / "data", queue_max=1)
+    settings = Settings(data_dir=tmp_path / "data", queue_max=1, queued_per_client=10)
     llm = SlowLLM(n=60, delay_s=0.05)  # 3 s per answer: the first holds the one slot
     with toy_chat(settings, llm) as url:
         http = httpx.Client(base_url=url, timeout=60)
