@@ -1,6 +1,6 @@
 """Where the LLM runs: model provisioning, the embedded llama.cpp server, vLLM, one client."""
 
-from .client import ChatModel, Message, OpenAIChatModel, is_healthy
+from .client import ChatModel, JsonFormat, Message, OpenAIChatModel, Schema, is_healthy
 from .errors import LLMUnavailableError, ModelFetchError, ModelVerificationError, ServingError
 from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS, BundledModel
@@ -13,12 +13,14 @@ __all__ = [
     "BundledModel",
     "ChatModel",
     "EmbeddedLlamaServer",
+    "JsonFormat",
     "LLMUnavailableError",
     "Message",
     "ModelFetchError",
     "ModelVerificationError",
     "OpenAIChatModel",
     "RestartingChatModel",
+    "Schema",
     "ServingError",
     "VLLMConfig",
     "chat_model",

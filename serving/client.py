@@ -6,8 +6,8 @@ Everything else in AX-Assist talks to a `ChatModel`; tests inject a scripted one
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal, Protocol
 
 import httpx
 import openai
@@ -17,13 +17,24 @@ from .errors import LLMUnavailableError, ServingError
 log = logging.getLogger(__name__)
 
 Message = dict[str, str]
+Schema = Mapping[str, Any]
+# How a server takes a JSON schema: OpenAI's (and vLLM's, llama.cpp's own server's)
+# {"type": "json_schema", "json_schema": {...}}, or llama-cpp-python's {"type": "json_object",
+# "schema": ...}; "auto" tries the first and falls back once.
+JsonFormat = Literal["auto", "openai", "llama-cpp"]
 
 
 class ChatModel(Protocol):
-    """Streams the assistant's reply to `messages` as text deltas."""
+    """Streams the assistant's reply to `messages` as text deltas; with `json_schema`, the
+    reply is JSON that the server constrains to that schema (a grammar, not a request)."""
 
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        json_schema: Schema | None = None,
     ) -> Iterator[str]: ...
 
 
@@ -39,9 +50,11 @@ class OpenAIChatModel:
         timeout_s: float = 120.0,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
+        json_format: JsonFormat = "auto",
     ) -> None:
         self.base_url = base_url
         self.model = model
+        self.json_format = json_format
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key,
@@ -51,17 +64,44 @@ class OpenAIChatModel:
             http_client=http_client,  # type: ignore[arg-type]
         )
 
-    def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
+    def _response_format(self, schema: Schema) -> dict[str, object]:
+        if self.json_format == "llama-cpp":
+            return {"type": "json_object", "schema": dict(schema)}
+        named = {"name": "answer", "strict": True, "schema": dict(schema)}
+        return {"type": "json_schema", "json_schema": named}
+
+    def _create(self, messages: Sequence[Message], max_tokens: int, temperature: float,
+                json_schema: Schema | None) -> object:  # fmt: skip
+        body = (
+            None if json_schema is None else {"response_format": self._response_format(json_schema)}
+        )
         try:
-            response = self._client.chat.completions.create(
+            return self._client.chat.completions.create(
                 model=self.model,
                 messages=list(messages),  # type: ignore[arg-type]
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
+                extra_body=body,
             )
+        except (openai.BadRequestError, openai.UnprocessableEntityError):
+            if json_schema is None or self.json_format != "auto":
+                raise
+            log.info("LLM at %s refused OpenAI's json_schema; using json_object + schema",
+                     self.base_url)  # fmt: skip
+            self.json_format = "llama-cpp"
+            return self._create(messages, max_tokens, temperature, json_schema)
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        json_schema: Schema | None = None,
+    ) -> Iterator[str]:
+        try:
+            response = self._create(messages, max_tokens, temperature, json_schema)
             assert isinstance(response, openai.Stream)  # stream=True
             with response:  # closed on GeneratorExit too: the server stops generating
                 for event in response:

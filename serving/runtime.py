@@ -14,7 +14,7 @@ from typing import Protocol
 
 from axa_settings import Settings
 
-from .client import ChatModel, Message, OpenAIChatModel, is_healthy
+from .client import ChatModel, Message, OpenAIChatModel, Schema, is_healthy
 from .errors import LLMUnavailableError
 from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS
@@ -85,19 +85,26 @@ class RestartingChatModel:
         self._lock = threading.Lock()
 
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        json_schema: Schema | None = None,
     ) -> Iterator[str]:
         started = False
         try:
             for delta in self.client.stream(messages, max_tokens=max_tokens,
-                                            temperature=temperature):  # fmt: skip
+                                            temperature=temperature,
+                                            json_schema=json_schema):  # fmt: skip
                 started = True
                 yield delta
         except LLMUnavailableError:
             if started or not self._restart():
                 raise
             yield from self.client.stream(messages, max_tokens=max_tokens,
-                                          temperature=temperature)  # fmt: skip
+                                          temperature=temperature,
+                                          json_schema=json_schema)  # fmt: skip
 
     def _restart(self) -> bool:
         """True when the server is up again (restarted here or by a concurrent request)."""
@@ -148,9 +155,12 @@ def chat_model(settings: Settings) -> Iterator[ChatModel]:
         if server is None and owner is not None:
             owner.release()
             owner = None
+    fmt = settings.llm_json_format
+    if fmt == "auto" and settings.llm_base_url is None:
+        fmt = "llama-cpp"  # our embedded server is llama-cpp-python's
     client = OpenAIChatModel(
         base_url, settings.llm_model, api_key=settings.llm_api_key,
-        timeout_s=settings.llm_timeout_s,
+        timeout_s=settings.llm_timeout_s, json_format=fmt,
     )  # fmt: skip
     try:
         if server is None:

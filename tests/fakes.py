@@ -45,11 +45,18 @@ class ScriptedLLM:
         self.replies = [reply] if isinstance(reply, str) else list(reply)
         self.piece = piece
         self.requests: list[list[dict[str, str]]] = []
+        self.schemas: list[object] = []  # the JSON schema of each request (None: free text)
 
     def stream(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        max_tokens: int,
+        temperature: float,
+        json_schema: object = None,
     ) -> Iterator[str]:
         self.requests.append(list(messages))
+        self.schemas.append(json_schema)
         text = self.replies[min(len(self.requests), len(self.replies)) - 1]
         for i in range(0, len(text), self.piece):
             yield text[i : i + self.piece]
@@ -60,7 +67,12 @@ class FailingLLM:
         self.exc = exc
 
     def stream(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        max_tokens: int,
+        temperature: float,
+        json_schema: object = None,
     ) -> Iterator[str]:
         raise self.exc
         yield ""  # pragma: no cover - makes this a generator

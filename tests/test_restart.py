@@ -38,7 +38,7 @@ class DownUntilStarted:
         self.calls = 0
 
     def stream(self, messages: Sequence[dict[str, str]], *, max_tokens: int,
-               temperature: float) -> Iterator[str]:  # fmt: skip
+               temperature: float, json_schema: object = None) -> Iterator[str]:  # fmt: skip
         self.calls += 1
         if not self.server.alive:
             raise LLMUnavailableError("connection refused")
@@ -69,7 +69,7 @@ def test_live_but_unreachable_server_is_not_restarted() -> None:
 
 class _AlwaysDown:
     def stream(self, messages: Sequence[dict[str, str]], *, max_tokens: int,
-               temperature: float) -> Iterator[str]:  # fmt: skip
+               temperature: float, json_schema: object = None) -> Iterator[str]:  # fmt: skip
         raise LLMUnavailableError("timeout")
         yield ""  # pragma: no cover
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.testclient import TestClient
 
 from serving import (
     BUNDLED_MODELS,
@@ -189,3 +193,65 @@ def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Pat
     again = ServerLock.take(server_lock_path(settings))
     assert again is not None  # released with its holder
     again.release()
+
+
+def _openai_stub(refuse_json_schema: bool) -> tuple[FastAPI, list[dict]]:
+    """An OpenAI-compatible server that records request bodies and, like llama-cpp-python's,
+    may refuse OpenAI's `json_schema` response format with 422."""
+    seen: list[dict] = []
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def complete(request: Request) -> Response:
+        body = await request.json()
+        seen.append(body)
+        kind = (body.get("response_format") or {}).get("type")
+        if refuse_json_schema and kind == "json_schema":
+            return JSONResponse({"detail": "type must be text or json_object"}, 422)
+        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                 "choices": [{"index": 0, "delta": {"content": '{"ok": 1}'}}]}  # fmt: skip
+        return Response(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n",
+                        media_type="text/event-stream")  # fmt: skip
+
+    return app, seen
+
+
+@pytest.mark.parametrize(("refuses", "json_format", "sent"), [
+    (False, "openai", ["json_schema"]),
+    (False, "llama-cpp", ["json_object"]),
+    (True, "auto", ["json_schema", "json_object"]),  # refused once, then llama-cpp's form
+])  # fmt: skip
+def test_a_json_schema_is_sent_in_the_form_the_server_takes(
+    refuses: bool, json_format: str, sent: list[str]
+) -> None:
+    app, seen = _openai_stub(refuses)
+    model = OpenAIChatModel("http://testserver/v1", "m", max_retries=0,
+                            http_client=TestClient(app), json_format=json_format)  # type: ignore[arg-type]  # fmt: skip
+    schema = {"type": "object", "properties": {"ok": {"type": "integer"}}}
+    out = "".join(model.stream([{"role": "user", "content": "x"}], max_tokens=8, temperature=0,
+                               json_schema=schema))  # fmt: skip
+    assert out == '{"ok": 1}'
+    assert [b["response_format"]["type"] for b in seen] == sent
+    last = seen[-1]["response_format"]
+    assert (last.get("schema") or last["json_schema"]["schema"]) == schema
+    "".join(model.stream([{"role": "user", "content": "x"}], max_tokens=8, temperature=0))
+    assert "response_format" not in seen[-1]  # free text asks for nothing
+
+
+@pytest.mark.llm
+def test_the_bundled_server_keeps_the_selection_schema(llm: OpenAIChatModel) -> None:
+    """The real 1.5B model behind llama-cpp-python's server: with the schema, its reply is
+    JSON of that shape whatever it would have written (auto: OpenAI's form is refused, the
+    server's own is used)."""
+    from rag.prompts import build_select_messages, selection_schema
+
+    units = [(1, "지원대상", "대전에 본사가 있는 기업"), (2, "", "총 예산은 236억 원이다."),
+             (3, "문의처", "대전창조경제혁신센터 042-000-0000")]  # fmt: skip
+    messages = build_select_messages("문의 전화번호는?", ["문의 전화번호는?"], units)
+    reply = "".join(llm.stream(messages, max_tokens=120, temperature=0.0,
+                               json_schema=selection_schema(1, 3)))  # fmt: skip
+    data = json.loads(reply)
+    [part] = data["parts"]
+    assert set(part) == {"type", "units", "value", "verdict"}
+    assert all(n in (1, 2, 3) for n in part["units"])
+    assert part["type"] in ("value", "list", "yes_no", "procedure", "none")
