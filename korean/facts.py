@@ -114,3 +114,21 @@ FACT_SPANS = [
     # counts and durations; a bare year ("2025년") makes a poor question
     re.compile(r"\d[\d,]*\s*(?:개사|개소|개월|개|명|건|곳|시간|회|대|종)|(?<!\d)\d{1,2}\s*년"),
 ]
+
+
+def format_amount(value: float) -> str:
+    """24_060_000_000 -> '240억 6,000만'; the way Korean documents write sums of money (no
+    '원': the caller knows whether it is money)."""
+    negative, value = value < 0, abs(value)
+    whole = round(value)
+    if whole != value or whole < 10_000:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".") if whole != value else f"{whole:,}"
+        return ("-" if negative else "") + text
+    parts = []
+    for unit, size in (("조", 10**12), ("억", 10**8), ("만", 10**4)):
+        if whole >= size:
+            parts.append(f"{whole // size:,}{unit}")
+            whole %= size
+    if whole:
+        parts.append(f"{whole:,}")
+    return ("-" if negative else "") + " ".join(parts)

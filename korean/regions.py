@@ -17,7 +17,7 @@ _LONG = {long: short for short, forms in REGIONS.items() for long in forms}
 _REGION = re.compile(
     r"(?<![가-힣])(" + "|".join(sorted(_LONG, key=len, reverse=True)) + r")"
     r"(?:광역시|특별시|특별자치시|특별자치도|시|도)?"
-    r"(?=[\s,.?!_\-()·]|[은는이가을를의에와과도만]|에서|지역|$)"
+    r"(?=[\s,.?!_\-()·]|[은는이가을를의에와과도만]|에서|지역|입니|예요|$)"
 )
 
 
@@ -34,3 +34,17 @@ def regions_in(text: str) -> set[str]:
             continue
         found.add(_LONG[m.group(1)])
     return found
+
+
+_ECONOMY = re.compile(r"\s*(?:침체|불황|회복|악화|둔화|부진|전망|호황|상황|변동|위축|지표)")
+
+
+def region_spans(text: str) -> list[tuple[str, int, int]]:
+    """(short name, start, end) of every region named, in order. A bare "경기" counts unless
+    the economy follows it ("경기 침체"): in a company's own description it is the province."""
+    out = []
+    for m in _REGION.finditer(text):
+        if m.group(0) == "경기" and _ECONOMY.match(text, m.end()):
+            continue
+        out.append((_LONG[m.group(1)], m.start(), m.end()))
+    return out
