@@ -30,9 +30,9 @@ LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "지원요건", "신청주체")),
 )  # fmt: skip
 _MARK = re.compile(
-    r"^\s*(#{1,6}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?|\d{1,3}\s*[.)](?!\d)|[□■▣❍]|[○◦ㅇ●•◎▪‣▸►]|[-–]|[①-⑳]|"
-    r"[※*]|\(\d{1,2}\)|[가-하][.)])?\s*"
-)
+    r"^\s*(#{1,6}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?|\d{1,3}\s*[.)](?!\d)|0[1-9](?=\s+[가-힣])|[□■▣❍]|"
+    r"[○◦ㅇ●•◎▪‣▸►]|[-–]|[①-⑳]|[※*]|\(\d{1,2}\)|[가-하][.)])?\s*"
+)  # "01 사업 목적": a designed notice numbers its sections in badges, without a period
 _LEVEL: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"#|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|\d"), 1), (re.compile(r"[□■▣❍]"), 2),
     (re.compile(r"[○◦ㅇ●•◎▪‣▸►]"), 3), (re.compile(r"[①-⑳]"), 3.5),
@@ -127,8 +127,8 @@ def label_of(text: str) -> tuple[str, str, str] | None:
 
 
 def _number(text: str) -> int | None:
-    m = re.match(r"\s*(\d{1,2})\s*[.)](?!\d)", text)
-    return int(m.group(1)) if m else None
+    m = re.match(r"\s*(\d{1,2})\s*[.)](?!\d)|\s*0([1-9])\s+[가-힣]", text)
+    return int(m.group(1) or m.group(2)) if m else None
 
 
 def sections(doc: Document) -> list[Section]:

@@ -83,3 +83,30 @@ def test_a_table_whose_cells_miss_some_of_its_text_keeps_the_plain_reading(
     page = notice_documents["2026년 중소기업AI훈련확산센터 추가모집 공고문.pdf"].pages[3].text
     assert "기업 내 AI도입을 위한 훈련로드맵 수립 200개소" in page
     assert "문제해결형(PBL) AI+직무 훈련과정 개발 60개소" in page
+
+
+def test_a_tables_unit_travels_with_every_number() -> None:
+    """ "(단위: 백만원, %)" stated once above a budget table: each bare number carries its
+    column's unit, a ratio column its percent (issue 29: "796,338" was ungrounded)."""
+    grid = [["사업명", "2022년 결산", "2024년 확정(B)", "증감 (B-A)", "(B-A)/A"],
+            ["생계급여", "5,386,007", "7,541,072", "1,526,924", "25.4"],
+            ["비고", "해당 없음", "-", "", ""]]  # fmt: skip
+    assert linearise(grid, ["백만원", "%"]) == [
+        "사업명: 생계급여 · 2022년 결산: 5,386,007백만원 · 2024년 확정(B): 7,541,072백만원 · "
+        "증감 (B-A): 1,526,924백만원 · (B-A)/A: 25.4%",
+        "사업명: 비고 · 2022년 결산: 해당 없음 · 2024년 확정(B): -",
+    ]
+    own = [["구분", "예산(억원)", "인원(명)"], ["본사업", "236", "21"], ["보조", "14", "3"]]
+    assert linearise(own) == ["구분: 본사업 · 예산(억원): 236억원 · 인원(명): 21명",
+                              "구분: 보조 · 예산(억원): 14억원 · 인원(명): 3명"]  # fmt: skip
+
+
+def test_unit_notes_are_read_as_documents_write_them() -> None:
+    from korean.units import unit_note, with_unit
+
+    assert unit_note("(단위: 백만원, %)") == ["백만원", "%"]
+    assert unit_note("[단위 : 천원]") == ["천원"]
+    assert unit_note("사업 단위로 추진") == []
+    assert with_unit("1,526,924", "%", ["백만원", "%"]) == "1,526,924백만원"
+    assert with_unit("12.5", "%", ["백만원", "%"]) == "12.5%"
+    assert with_unit("약 3건", "건") == "약 3건"

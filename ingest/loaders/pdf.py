@@ -28,7 +28,9 @@ _MIN_TEXT_CHARS = 20  # fewer extracted characters than this: treat the page as 
 
 class PdfLoader:
     name = "pdf"
-    revision: ClassVar[int] = 4  # 2: text-layer repair; 3: tables by rows; 4: heading paths
+    # 2: text-layer repair; 3: tables by rows; 4: heading paths; 5: table units in cells,
+    # and pdfplumber's reading of a page whose pypdf text is garbled
+    revision: ClassVar[int] = 5
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
     magic: ClassVar[dict[str, tuple[bytes, ...]]] = {".pdf": (b"%PDF",)}
     inline: ClassVar[frozenset[str]] = frozenset({".pdf"})  # viewers honour #page=N
@@ -62,7 +64,13 @@ class PdfLoader:
                 if len(text) < _MIN_TEXT_CHARS and _has_image(page):
                     scanned += 1
                     text = self._ocr(path, data, number) or text
-                elif self.ocr is not None and (found := defects(text)):
+                elif (found := defects(text)) and not defects(plain := tables.plain_text(number)):
+                    # pypdf garbles some embedded fonts that pdfplumber maps right (the IP스타
+                    # notice's section headings: "न୒࢚؀" for "02 신청 대상")
+                    log.info("%s p.%d: text layer defects (%s); pdfplumber reads it whole",
+                             path.name, number, found)  # fmt: skip
+                    text = plain
+                elif self.ocr is not None and found:
                     log.info("%s p.%d: text layer defects (%s); repairing lines by OCR",
                              path.name, number, found)  # fmt: skip
                     text = merge_reading(text, self._ocr(path, data, number))
@@ -126,6 +134,21 @@ class _Tables:
             return ""
         finally:
             page.close()
+
+    def plain_text(self, number: int) -> str:
+        """pdfplumber's own reading of the page ("" when it cannot give one with text)."""
+        if self._pdf is None or number > len(self._pdf.pages):
+            return ""
+        page = self._pdf.pages[number - 1]
+        try:
+            text = clean_text(page.extract_text() or "")
+        except Exception as exc:
+            log.warning("%s p.%d: pdfplumber's text failed (%s)", self.path.name, number,
+                        type(exc).__name__)  # fmt: skip
+            return ""
+        finally:
+            page.close()
+        return text if len(text) >= _MIN_TEXT_CHARS else ""
 
     def close(self) -> None:
         if self._pdf is not None:

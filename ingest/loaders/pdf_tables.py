@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from korean import column_unit, unit_note, with_unit
+
 log = logging.getLogger(__name__)
 
 # A cell covered by a merged cell: the same cell as its left neighbour, or as the one above.
@@ -71,9 +73,11 @@ def _header_rows(grid: Sequence[Sequence[str]]) -> int:
     return n
 
 
-def linearise(grid: Sequence[Sequence[str]]) -> list[str]:
+def linearise(grid: Sequence[Sequence[str]], units: Sequence[str] = ()) -> list[str]:
     """Table rows as lines. Two columns are label and value ("신청기간: 2026. 3. 4.~"); wider
-    tables name every value by its header, and the header rows themselves are not repeated."""
+    tables name every value by its header, and the header rows themselves are not repeated.
+    `units`: what the table's "(단위: 백만원, %)" note names; each bare number then carries
+    its column's unit ("2022년 결산: 5,386,007백만원")."""
     if not _is_real(grid):
         return [
             " ".join(c for c in row if c not in ("", LEFT, UP))
@@ -93,12 +97,14 @@ def linearise(grid: Sequence[Sequence[str]]) -> list[str]:
     n_head = _header_rows(grid)
     resolved = _resolve(grid, n_head)
     names: list[str] = []
+    col_units: list[str] = []  # by the most specific header row: "(B-A)/A" under "증감"
     for j in range(width):
         parts: list[str] = []
         for row in resolved[:n_head]:
             if j < len(row) and row[j] and row[j] not in parts:
                 parts.append(row[j])
         names.append(" ".join(parts))
+        col_units.append(column_unit(parts[-1] if parts else "", list(units)))
     lines = []
     for raw, row in zip(grid[n_head:], resolved[n_head:], strict=True):
         fields: list[tuple[str, str]] = []
@@ -106,6 +112,7 @@ def linearise(grid: Sequence[Sequence[str]]) -> list[str]:
             if not value or raw[j] == LEFT:
                 continue
             name = names[j] if j < len(names) else ""
+            value = with_unit(value, col_units[j] if j < len(col_units) else "", list(units))
             if fields and fields[-1][0] == name and name:
                 fields[-1] = (name, f"{fields[-1][1]} {value}")
             else:
@@ -149,11 +156,25 @@ def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
+def _units_of(
+    box: tuple[float, float, float, float],
+    lines: Sequence[dict[str, Any]],
+    grid: Sequence[Sequence[str]],
+) -> list[str]:
+    """The "(단위: …)" note of a table: in the two lines just above it, else in its first row."""
+    above = [ln for ln in lines if box[1] - 40 <= ln["bottom"] <= box[1] + 2]
+    for line in sorted(above, key=lambda ln: -ln["bottom"])[:2]:
+        if found := unit_note(line["text"]):
+            return found
+    return unit_note(" ".join(grid[0])) if grid else []
+
+
 def table_page_text(page: Any) -> str | None:
     """The page's text with its tables linearised in place, read top to bottom; None when
     the page holds no real table, or a table whose cells lost some of its text (the caller
     keeps pypdf's text)."""
     tables = []
+    lines_above = page.extract_text_lines(return_chars=False)
     for table in page.find_tables():
         grid = _grid(table)
         if not _is_real(grid):
@@ -164,7 +185,7 @@ def table_page_text(page: Any) -> str | None:
             # text in the box that no cell holds: rows without their own ruling lines
             # ("① 훈련로드맵 수립 200개소" under one merged row). pypdf's reading keeps it.
             return None
-        tables.append((table.bbox, linearise(grid)))
+        tables.append((table.bbox, linearise(grid, _units_of(table.bbox, lines_above, grid))))
     if not tables:
         return None
     boxes = [bbox for bbox, _ in tables]
