@@ -39,6 +39,37 @@ _GENERIC = {
 }  # fmt: skip
 
 
+# Whose deadline a period question asks about: the noun right before the deadline words. The
+# application's own words, the program's name or none at all mean the application's period;
+# any other thing ("세부계획서는 언제까지", "결과보고서 제출 기한", "정산은 언제까지") has a
+# deadline of its own that the card's 접수 기간 does not give.
+_DEADLINE_CUE = re.compile(
+    r"(?:(?:접수|신청|모집|공고|제출)\s*)?(?:마감|언제\s*까지|언제\s*부터|기한|기간|일정|D-?day)"
+)
+_APPLICATION_WORDS = {
+    "접수", "신청", "신청서", "모집", "공모", "공고", "지원", "참여", "사업", "지원사업", "서류",
+    "신청서류", "제출서류", "모집공고", "사업공고", "참여기업", "수요기업", "올해", "이번", "내년",
+}  # fmt: skip
+_PARTICLE = re.compile(r"(?:은|는|이|가|을|를|의|도|에|에서|와|과|까지|부터)$")
+
+
+def deadline_of_application(question: str, program: str) -> bool:
+    """The period the question asks about is the application's (not another deliverable's)."""
+    m = _DEADLINE_CUE.search(question)
+    if m is None:
+        return True
+    words = re.findall(r"[가-힣A-Za-z0-9]+", question[: m.start()])
+    names = _tokens(program)
+    for word in reversed(words):
+        noun = _PARTICLE.sub("", word)
+        if not noun or re.fullmatch(r"\d+년?도?", noun) or noun in ("언제", "몇", "그"):
+            continue
+        if noun in _APPLICATION_WORDS or any(n in noun or noun in n for n in names):
+            return True
+        return not re.search(r"[가-힣]", noun) or len(noun) < 2  # a thing of its own
+    return True
+
+
 @dataclass(frozen=True)
 class Routed:
     card: NoticeCard
@@ -107,6 +138,8 @@ def route(
         return None
     field = card.fields.get(topic)
     if field is None:
+        return None
+    if topic == "period" and not deadline_of_application(question, card.program):
         return None
     head = f"[{card.program} · {FIELD_LABELS[topic]}]"
     deadline = deadline_sentence(card, now) if topic == "period" else ""

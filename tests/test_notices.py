@@ -242,3 +242,25 @@ def test_table_rows_under_an_item_stay_with_it_and_their_numbered_cells_are_not_
     found = conditions(section, exclude=False)
     assert [c.any_of for c in found] == [0]
     assert found[0].kinds == ("region",) and found[0].text.startswith("대전에 본사")
+
+
+@pytest.mark.parametrize(("question", "routed"), [
+    # another thing's deadline is not the application's (none of these is a suite question)
+    ("대구 AI 전환 지원사업 선정 후 세부계획서는 언제까지 내야 하나요?", False),
+    ("대구 AI 전환 지원사업 결과보고서 제출 기한은 언제인가요?", False),
+    ("대구 AI 전환 지원사업 정산은 언제까지 끝내야 하나요?", False),
+    ("대구 AI 전환 지원사업 협약은 언제까지 체결하나요?", False),
+    # the application's own period, however it is asked
+    ("대구 AI 전환 지원사업 신청 마감은 언제인가요?", True),
+    ("대구 AI 전환 지원사업은 언제까지 신청해야 하나요?", True),
+    ("대구 AI 전환 지원사업 접수 기간이 어떻게 되나요?", True),
+    ("대구 AI 전환 지원사업 서류 제출 기한은?", True),
+    ("이번 공고 마감일이 언제죠?", True),
+])  # fmt: skip
+def test_the_card_period_answers_only_the_applications_deadline(
+    card: NoticeCard, question: str, routed: bool
+) -> None:
+    from notices import route
+
+    found = route(question, [card], [card.doc_id], at("2026-03-20"))
+    assert (found is not None and found.field == "period") is routed, question
