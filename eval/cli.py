@@ -67,6 +67,7 @@ def run(
             err.print(f"[red]Suite {suite!r} needs {s.qa_path} and {s.corpus}; not found.")
             raise typer.Exit(2)
         name, items, docs, thresholds = s.name, s.items(), s.corpus, s.gate
+        looked_at = s.looked_at
     elif qa and corpus:
         try:
             items = load_qa(qa)
@@ -74,6 +75,7 @@ def run(
             err.print(f"[red]{exc}")
             raise typer.Exit(2) from exc
         name, docs = qa.stem, corpus
+        looked_at = ""
     else:
         err.print("[red]Give --suite NAME, or --qa FILE with --corpus DIR.")
         raise typer.Exit(2)
@@ -84,7 +86,7 @@ def run(
             judge = Judge(OpenAIChatModel(judge_url, judge_model)) if judge_url else None
             result = run_eval(
                 settings, name, items, docs, out_dir, llm, gate=thresholds, judge=judge,
-                progress=lambda i, n, row: bar.update(task, completed=i),
+                progress=lambda i, n, row: bar.update(task, completed=i), looked_at=looked_at,
             )  # fmt: skip
     except ServingError as exc:
         err.print(f"[red]LLM unavailable: {exc}")
@@ -95,6 +97,7 @@ def run(
     for line in result.ingest_failures:
         err.print(f"[yellow]not indexed: {line}")
     _print_summary(result.summary)
+    _print_failures(result.rows)
     out.print(f"report: {result.report}\nresults: {out_dir / 'results.jsonl'}")
     if result.gate_failed:
         err.print("[red]quality gate failed: " + "; ".join(result.gate_failed))
@@ -115,6 +118,27 @@ def _print_summary(summary: dict) -> None:
         if key in summary:
             table.add_row(f"{label} ({key})", fmt(summary[key]))
     out.print(table)
+    for split, figures in (summary.get("by_split") or {}).items():
+        shown = ", ".join(f"{k} {fmt(v)}" for k, v in figures.items())
+        out.print(f"split {split}: {shown}", highlight=False)
+
+
+def _print_failures(rows: list[dict]) -> None:
+    from .failures import by_class
+
+    table = Table("class", "n", "ids", title="failures by class")
+    for cls, ids in by_class(rows).items():
+        table.add_row(cls, str(len(ids)), ", ".join(ids[:10]) + (" …" if len(ids) > 10 else ""))
+    out.print(table)
+
+
+@app.command("failures")
+def failures_table(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder or its results.jsonl.")],
+) -> None:
+    """The wrong answers of a run by class (refused with evidence, wrong cell, invented item,
+    arithmetic, partial, ...), with their ids."""
+    _print_failures(read_results(run_dir))
 
 
 @app.command("compare")

@@ -53,7 +53,9 @@ def run_eval(
     judge: Judge | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    looked_at: str = "",
 ) -> RunResult:
+    """`looked_at`: how many of the questions were read while developing (the report says)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     local = suite_settings(settings, name)
     local.data_dir.mkdir(parents=True, exist_ok=True)
@@ -87,6 +89,8 @@ def run_eval(
         "top_k": settings.top_k,
         "context_chars": settings.context_chars,
         "rule_look": settings.rule_look,
+        "answer_mode": settings.answer_mode,
+        "looked_at": looked_at or "not stated",
         "sub_questions": settings.sub_questions,
         "fusion": settings.fusion,
         "fusion_dense_alpha": settings.fusion_dense_alpha,

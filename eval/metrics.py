@@ -12,6 +12,7 @@ from typing import Any
 
 from korean import ANSWER_SENTENCE_END, CITATION, extract_facts, fact_recall
 
+from .failures import counts
 from .qa import Evidence, QAItem
 
 Terms = Callable[[str], list[str]]
@@ -144,6 +145,10 @@ def summarize(rows: Sequence[dict[str, Any]], ks: Sequence[int] = (1, 3, 5, 10))
     out["grounded_numbers"] = mean(
         [float(r["grounded_numbers"]) for r in rows if r.get("grounded_numbers") is not None]
     )
+    out["invented_rate"] = mean(
+        [float(r["invented"]) for r in rows if r.get("invented") is not None]
+    )
+    out["invented_answers"] = sum(1 for r in rows if r.get("invented"))
     out["refusal_accuracy"] = mean([float(bool(r["refused"])) for r in unanswerable])
     out["false_refusal_rate"] = mean([float(bool(r["refused"])) for r in answerable])
     if any(r.get("judge_correct") is not None for r in rows):
@@ -159,4 +164,22 @@ def summarize(rows: Sequence[dict[str, Any]], ks: Sequence[int] = (1, 3, 5, 10))
     for r in rows:
         by_type.setdefault(str(r.get("type") or "normal"), []).append(float(bool(r["correct"])))
     out["accuracy_by_type"] = {t: sum(v) / len(v) for t, v in sorted(by_type.items())}
+    splits = sorted({str(r.get("split")) for r in rows if r.get("split")})
+    if splits:
+        out["by_split"] = {s: _split_summary([r for r in rows if r.get("split") == s])
+                           for s in splits}  # fmt: skip
+    out["failures_by_class"] = counts(rows)
     return out
+
+
+def _split_summary(rows: Sequence[dict[str, Any]]) -> dict[str, object]:
+    answerable = [r for r in rows if not r["unanswerable"]]
+    unanswerable = [r for r in rows if r["unanswerable"]]
+    return {
+        "questions": len(rows),
+        "answer_accuracy": mean([float(bool(r["correct"])) for r in answerable]),
+        "false_refusal_rate": mean([float(bool(r["refused"])) for r in answerable]),
+        "refusal_accuracy": mean([float(bool(r["refused"])) for r in unanswerable]),
+        "refused_unanswerable": f"{sum(bool(r['refused']) for r in unanswerable)}"
+        f"/{len(unanswerable)}",
+    }

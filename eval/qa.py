@@ -45,6 +45,7 @@ class QAItem:
     unanswerable: bool = False
     type: str = "normal"
     facts: tuple[str, ...] = field(default=())  # optional key facts that must appear verbatim
+    split: str = ""  # "dev" (read while developing) or "test" (for checking only), when given
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -105,6 +106,7 @@ def item_from_row(row: dict[str, object], n: int) -> QAItem:
         unanswerable=unanswerable,
         type=kind,
         facts=tuple(str(f) for f in facts) if isinstance(facts, list | tuple) else (),
+        split=str(row.get("split") or ""),
     )
 
 
@@ -152,4 +154,6 @@ def write_qa(items: list[QAItem], path: Path) -> None:
                     row["evidence_page"] = it.evidence[0].page
             if it.facts:
                 row["facts"] = list(it.facts)
+            if it.split:
+                row["split"] = it.split
             f.write(json.dumps(row, ensure_ascii=False) + "\n")

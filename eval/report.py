@@ -18,6 +18,7 @@ HEADLINE = [
     ("cites_evidence", "정답 근거 문서(쪽) 인용 비율"),
     ("faithfulness", "근거 충실도 (검색 문단이 뒷받침하는 문장 비율)"),
     ("grounded_numbers", "숫자 근거 (모든 숫자가 인용 문단에 있는 답변 비율)"),
+    ("invented_answers", "문단에 없는 숫자·항목을 보인 답변 수"),
     ("judge_accuracy", "LLM 심판 정확도"),
     ("hit@1", "검색 hit@1"),
     ("hit@5", "검색 hit@5"),
@@ -100,11 +101,40 @@ def _failure_row(r: dict) -> str:
         why.append("빠진 사실: " + ", ".join(map(str, r["missing"])))
     if r.get("rank") is None and r.get("evidence"):
         why.append("검색 상위 10개에 근거 없음")
+    if r.get("invented_what"):
+        why.append("문단에 없음: " + ", ".join(map(str, r["invented_what"][:5])))
+    from .failures import failure_class
+
+    if cls := failure_class(r):
+        why.insert(0, f"[{cls}]")
     return (
         f"<tr><td>{fmt(r['id'])}</td><td>{fmt(r.get('type'))}</td><td>{fmt(r['question'])}</td>"
         f"<td>{fmt(r.get('answer'))}</td><td>{fmt(expected)}</td><td>{fmt(evidence)}</td>"
         f"<td>{fmt(cited)}</td><td>{fmt(' / '.join(why))}</td></tr>"
     )
+
+
+def _splits_html(summary: dict) -> str:
+    splits = summary.get("by_split") or {}
+    if not splits:
+        return ""
+    cols = ("questions", "answer_accuracy", "false_refusal_rate", "refusal_accuracy",
+            "refused_unanswerable")  # fmt: skip
+    head = "".join(f"<th>{c}</th>" for c in cols)
+    body = "".join(f"<tr><th>{fmt(name)}</th>" + "".join(f"<td>{fmt(v.get(c))}</td>" for c in cols)
+                   + "</tr>" for name, v in splits.items())  # fmt: skip
+    return f"<h2>분할별 (dev: 개발 중 읽은 질문, test: 확인용)</h2><table><tr><th></th>{head}</tr>{body}</table>"
+
+
+def _classes_html(rows: Sequence[dict]) -> str:
+    from .failures import by_class
+
+    classes = by_class(rows)
+    if not classes:
+        return ""
+    body = "".join(f"<tr><th>{fmt(c)}</th><td>{len(ids)}</td><td>{fmt(', '.join(ids[:12]))}</td></tr>"
+                   for c, ids in classes.items())  # fmt: skip
+    return f"<h2>실패 유형별</h2><table><tr><th>유형</th><th>수</th><th>예 (ID)</th></tr>{body}</table>"
 
 
 def render(summary: dict, rows: Sequence[dict], meta: dict[str, object]) -> str:
@@ -144,6 +174,8 @@ table.fail td{{font-size:90%}}
 {gate_html}
 <h2>요약 ({summary["questions"]}문항: 답 있음 {summary["answerable"]}, 답 없음 {summary["unanswerable"]})</h2>
 <table>{head}</table>
+{_splits_html(summary)}
+{_classes_html(rows)}
 {figs}
 <h2>실패 목록 ({len(failures)}건)</h2>
 <table class="fail"><tr><th>ID</th><th>유형</th><th>질문</th><th>응답</th><th>기대 답</th>

@@ -10,9 +10,11 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rag import Assistant, grounded_numbers
+from korean import fact_recall
+from rag import Assistant
 from serving import ServingError
 
+from .evidence import invented_numbers, unquoted_items
 from .judge import Judge
 from .metrics import (
     citation_precision,
@@ -36,6 +38,7 @@ def score_item(item: QAItem, assistant: Assistant, judge: Judge | None = None) -
     row: dict[str, object] = {
         "id": item.id,
         "type": item.type,
+        "split": item.split,
         "question": item.question,
         "reference": item.reference,
         "unanswerable": item.unanswerable,
@@ -62,6 +65,13 @@ def score_item(item: QAItem, assistant: Assistant, judge: Judge | None = None) -
     cites_evidence = None
     if item.evidence and not ans.refused:
         cites_evidence = any(matches(e, s.file, s.page) for e in item.evidence for s in ans.sources)
+    given_sources = stream.found
+    evidence_given = bool(item.evidence) and any(
+        matches(e, s.file, s.page) for e in item.evidence for s in given_sources
+    )
+    facts_given, _ = fact_recall(item.reference, "\n".join(given)) if item.reference else (None, [])
+    numbers = [] if ans.refused else invented_numbers(ans.answer, given)
+    items = [] if ans.refused else unquoted_items(ans.answer, given)
     row.update(
         answer=ans.answer,
         refused=ans.refused,
@@ -76,11 +86,16 @@ def score_item(item: QAItem, assistant: Assistant, judge: Judge | None = None) -
         citation_precision=None if ans.refused else citation_precision(ans.answer, by_ref, terms),
         cites_evidence=cites_evidence,
         faithfulness=None if ans.refused else faithfulness(ans.answer, given, terms),
-        grounded_numbers=None if ans.refused else grounded_numbers(ans.answer, given),
+        grounded_numbers=None if ans.refused else not numbers,
+        invented=None if ans.refused else bool(numbers or items),
+        invented_what=(numbers + items) or None,
+        evidence_given=evidence_given,
+        reference_facts_given=facts_given is not None and facts_given >= 0.5,
         guard_checks=ans.checks or None,
         ttft_s=ans.timings.get("ttft_s"),
         total_s=ans.timings.get("total_s"),
         prompt_version=ans.prompt_version,
+        given=given,
     )
     if judge is not None:
         v = judge(item.question, "" if item.unanswerable else item.reference, ans.answer)

@@ -151,7 +151,7 @@ def test_whole_run_with_a_scripted_llm(tmp_path: Path) -> None:
         QAItem("none", "부산시 AI 대전환 사업의 총 예산은?", unanswerable=True, type="답없음"),
     ], qa)  # fmt: skip
     llm = ScriptedLLM(["총 예산은 236억 원입니다 [1].", "총사업비는 240억 원입니다 [1]."])
-    settings = Settings(data_dir=tmp_path / "data", min_dense_score=1.01)
+    settings = Settings(data_dir=tmp_path / "data", min_dense_score=1.01, answer_mode="generate")
     out = tmp_path / "run1"
     result = run_eval(settings, "t", load_qa(qa), SAMPLE_CORPUS, out, llm, embedder=ToyEmbedder(),
                       gate={"answer_accuracy": 0.9})  # fmt: skip
@@ -196,7 +196,10 @@ def test_an_answer_from_a_notice_card_is_scored_against_the_card_it_cites(
 
     llm = ScriptedLLM("never asked")
     a = Assistant(
-        sample_retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-04-01T09:00")
+        sample_retriever,
+        llm,
+        AnswerSettings(top_k=3, mode="generate"),
+        notices=_board("2026-04-01T09:00"),
     )
     item = QAItem("card", "대구 AI 전환 지원사업 신청 마감은 언제인가요?", "2026. 3. 27.(금) 18:00")
     row = score_item(item, a)

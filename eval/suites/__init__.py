@@ -22,6 +22,9 @@ class Suite:
     corpus: Path  # a folder of documents, or a parquet of page texts (Allganize)
     gate: dict[str, float] = field(default_factory=dict)  # metric -> minimum
     load: Callable[[Path], list[QAItem]] = load_qa
+    # How many of its questions were read while the answer code was developed (the figure
+    # on a set one has tuned against is no measure of questions nobody tuned for).
+    looked_at: str = ""
 
     def available(self) -> bool:
         return self.qa_path.is_file() and self.corpus.exists()
@@ -60,12 +63,15 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                     "citation_precision": 0.7,
                     "cites_evidence": 0.85,
                 },
+                looked_at="all 11 (written for this project)",
             ),
             Suite(
                 "gongo",
                 "gongo_rag golden set: 30 answerable + 6 no-answer, over ../shared/corpus/docs",
                 qa / "gongo_rag" / "golden_set.jsonl",
                 docs,
+                looked_at="the 23 dev questions (rules were written while reading them); the "
+                "13 test questions are for checking only",
             ),
             Suite(
                 "dacon",
@@ -73,12 +79,15 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                 qa / "dacon_fiscal" / "train.csv",
                 docs,
                 load=_dacon_with_docs(docs),
+                looked_at="the first 50 were run and their answers read in earlier sessions; "
+                "the other 58 were not",
             ),
             Suite(
                 "allganize",
                 "Allganize-derived qa_v4 (114 Q, page-level truth) over its 720 page texts",
                 qa / "allganize_autorag" / "qa_v4.parquet",
                 qa / "allganize_autorag" / "ocr_corpus_v3.parquet",
+                looked_at="all 114 were run and their failures read in an earlier session",
             ),
         )
     }
