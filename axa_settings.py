@@ -98,6 +98,15 @@ class Settings(BaseSettings):
         True,
         description="'A와 B는 각각 …', '합치면', '차이': each part is searched on its own.",
     )
+    answer_mode: Literal["select", "generate"] = Field(
+        "select", description="select: the model picks numbered statements under a JSON "
+        "schema and the answer quotes them; generate: the model writes it, guards check it.",
+    )  # fmt: skip
+    select_units: int = Field(16, ge=2, le=60, description="Statements shown to the model.")
+    select_passages: int = Field(
+        6, ge=1, le=20, description="Passages whose statements compete for those places."
+    )
+    select_chars: int = Field(1600, ge=200, le=8000, description="Their total characters.")
 
     # --- LLM ---------------------------------------------------------------------------------
     llm_base_url: str | None = Field(
@@ -112,6 +121,11 @@ class Settings(BaseSettings):
     llm_ctx: int = 4096
     llm_max_tokens: int = 384
     llm_temperature: float = 0.0
+    llm_json_format: Literal["auto", "openai", "llama-cpp"] = Field(
+        "auto", description="How the LLM server takes a JSON schema: OpenAI's json_schema "
+        "(vLLM, llama.cpp's llama-server) or llama-cpp-python's json_object + schema; auto "
+        "tries the first and falls back.",
+    )  # fmt: skip
     llm_timeout_s: float = 120.0
     llm_start_timeout_s: float = 180.0
 
@@ -154,8 +168,9 @@ class Settings(BaseSettings):
         "turned away with a Korean 'busy' message.",
     )  # fmt: skip
     queued_per_client: int = Field(
-        2, ge=1, le=100, description="Model-time events (questions, study quizzes) one client "
-        "address may have waiting or running at once in the chat.",
+        4, ge=1, le=100, description="Model-time events (questions, study quizzes) one client "
+        "address may have waiting or running at once in the chat (an office behind one NAT "
+        "address shares it).",
     )  # fmt: skip
     # --- who may address the servers ----------------------------------------------------------
     allowed_hosts: Annotated[list[str], NoDecode] = Field(

@@ -26,9 +26,16 @@ from ingest import (
     make_loaders,
 )
 from notices import SEOUL, NoticeBoard, seoul_now
-from rag import AnswerSettings, Assistant, ControlHandler, FollowUpRewriter, ask_handler
+from rag import (
+    AnswerSettings,
+    Assistant,
+    ControlHandler,
+    FollowUpRewriter,
+    ModelProfileReader,
+    ask_handler,
+)
 from search import Embedder, IndexBusyError, Retriever, Store, open_store
-from serving import ChatModel, chat_model
+from serving import ChatModel, OpenAIChatModel, chat_model, is_healthy
 
 __all__ = [
     "answer_settings",
@@ -42,6 +49,7 @@ __all__ = [
     "make_notice_board",
     "make_retriever",
     "open_store_or_exit",
+    "running_llm",
     "start_control",
     "uvicorn_options",
 ]
@@ -101,6 +109,10 @@ def answer_settings(settings: Settings, embedder: Embedder) -> AnswerSettings:
         context_chars=settings.context_chars,
         rule_look=settings.rule_look,
         sub_questions=settings.sub_questions,
+        mode=settings.answer_mode,
+        select_max_units=settings.select_units,
+        select_max_chars=settings.select_chars,
+        select_passages=settings.select_passages,
     )
 
 
@@ -122,9 +134,25 @@ def data_parts(settings: Settings) -> DataParts:
                      settings.upload_dir)  # fmt: skip
 
 
-def make_notice_board(settings: Settings, manifest: Manifest | None = None) -> NoticeBoard:
+def running_llm(settings: Settings) -> ChatModel | None:
+    """An LLM server that already answers (the embedded one on its port, or
+    AXA_LLM_BASE_URL), without starting one; None when none does."""
+    base = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
+    if not is_healthy(base):
+        return None
+    fmt = settings.llm_json_format
+    if fmt == "auto" and settings.llm_base_url is None:
+        fmt = "llama-cpp"
+    return OpenAIChatModel(base, settings.llm_model, api_key=settings.llm_api_key,
+                           timeout_s=settings.llm_timeout_s, json_format=fmt)  # fmt: skip
+
+
+def make_notice_board(
+    settings: Settings, manifest: Manifest | None = None, llm: ChatModel | None = None
+) -> NoticeBoard:
     """The cards as the manifest holds them now (`manifest`: an open one to share); the clock
-    is `AXA_TODAY` or Seoul's today."""
+    is `AXA_TODAY` or Seoul's today; with `llm`, a company's words are read by the model and
+    checked against the patterns (`rag.ModelProfileReader`), else by the patterns alone."""
 
     def stored() -> list[str]:
         if manifest is not None:
@@ -138,9 +166,11 @@ def make_notice_board(settings: Settings, manifest: Manifest | None = None) -> N
             own.close()
 
     fixed = settings.today
+    reader = ModelProfileReader(llm, today=fixed) if llm is not None else None
     if fixed is None:
-        return NoticeBoard(stored, seoul_now)
-    return NoticeBoard(stored, lambda: datetime.combine(fixed, time(12, 0), tzinfo=SEOUL))
+        return NoticeBoard(stored, seoul_now, reader)
+    clock = lambda: datetime.combine(fixed, time(12, 0), tzinfo=SEOUL)  # noqa: E731
+    return NoticeBoard(stored, clock, reader)
 
 
 def control_handlers(

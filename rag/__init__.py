@@ -14,7 +14,15 @@ from .citations import claims_citing, supporting_sentences
 from .feedback import FeedbackRow, FeedbackStore
 from .followup import FollowUpRewriter
 from .grounding import ground_numbers, grounded_numbers, year_note
-from .prompts import JUDGE_VERSION, PROMPT_VERSION, REFUSAL, build_judge_messages, build_messages
+from .profile_reader import ModelProfileReader, profile_schema
+from .prompts import (
+    JUDGE_VERSION,
+    PROMPT_VERSION,
+    REFUSAL,
+    SELECT_VERSION,
+    build_judge_messages,
+    build_messages,
+)
 from .remote import Handler as ControlHandler
 from .remote import ask_handler, filter_json
 from .study import QuizItem, StudyGuide, grade
@@ -23,6 +31,7 @@ __all__ = [
     "JUDGE_VERSION",
     "PROMPT_VERSION",
     "REFUSAL",
+    "SELECT_VERSION",
     "Answer",
     "AnswerSettings",
     "AnswerStream",
@@ -31,6 +40,7 @@ __all__ = [
     "FeedbackRow",
     "FeedbackStore",
     "FollowUpRewriter",
+    "ModelProfileReader",
     "QuizItem",
     "Source",
     "StudyGuide",
@@ -44,6 +54,7 @@ __all__ = [
     "ground_numbers",
     "grounded_numbers",
     "is_refusal",
+    "profile_schema",
     "retrieval_answer",
     "supporting_sentences",
     "year_note",

@@ -19,9 +19,19 @@ from .context import budget_passages
 from .followup import FollowUpRewriter
 from .grounding import ground_numbers, year_note
 from .injection import strip_instructions
-from .prompts import PROMPT_VERSION, REFUSAL, PromptPassage, build_messages
+from .prompts import (
+    PROMPT_VERSION,
+    REFUSAL,
+    SELECT_VERSION,
+    PromptPassage,
+    build_messages,
+    build_select_messages,
+    selection_schema,
+)
 from .rules import Asked, Passage, find_rule, is_yes_no
+from .selection import compose, early_answer, parse_selection, pin
 from .subquestions import sub_questions
+from .units import make_units, shortlist
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +104,13 @@ class AnswerSettings:
     rule_look: bool = True
     # "A와 B는 각각 …": each part is searched alone and their hits taken in turn (subquestions.py)
     sub_questions: bool = True
+    # "select": the model picks numbered units under a JSON schema and code quotes them
+    # (selection.py); "generate": the model writes the answer, the guards check it.
+    mode: str = "select"
+    select_max_units: int = 16  # units shown to the model (the prompt's length: first token)
+    select_max_chars: int = 1600
+    select_max_tokens: int = 160
+    select_passages: int = 6  # passages whose units compete for the shortlist (recall)
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -214,7 +231,8 @@ class Assistant:
         question = asked
         if self.rewriter is not None and history:
             question = self.rewriter.standalone(asked, history)
-        retrieval = self.retrieve(question, where=where)
+        k = max(s.top_k, s.select_passages) if s.mode == "select" else s.top_k
+        retrieval = self.retrieve(question, k, where=where)
         t_retrieved = time.perf_counter()
         timings = {"retrieve_s": round(t_retrieved - t0, 3)}
         hits = retrieval.hits
@@ -244,9 +262,16 @@ class Assistant:
             text = f"{exact}\n\n※ {routed.deadline}" if routed.deadline else exact
             timings["ttft_s"] = timings["total_s"] = round(time.perf_counter() - t0, 3)
             checks: dict[str, object] = {"card": "period", "card_answer": True}
+            card = routed.card
+            if note := year_note(question, [f"{card.program} {card.file}"]):
+                checks["year_note"] = note  # "2026년도 … 언제부터?" over the 2025 notice
+                text = f"{text}\n\n{note}"
             out.result = Answer(asked, text, False, cited_sources(text, hits), timings=timings,
                                 query=question, checks=checks)  # fmt: skip
             yield text
+            return
+        if s.mode == "select":
+            yield from self._select(asked, question, hits, routed, related, out, t0, timings)
             return
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
@@ -315,13 +340,109 @@ class Assistant:
         elif routed is not None and routed.deadline:
             checks["deadline"] = routed.deadline
             text = f"{text}\n\n※ {routed.deadline}"
-        elif note := year_note(question, [f"{s.title} {s.file}" for s in sources]):
-            checks["year_note"] = note
+        if not refused and (note := year_note(question, [f"{s.title} {s.file}" for s in sources])):
+            checks["year_note"] = note  # also under a deadline: that deadline is another year's
             text = f"{text}\n\n{note}"
         out.result = Answer(asked, text, refused, sources, timings=timings, query=question,
                             related=related if refused else [], checks=checks)  # fmt: skip
         if first is None:  # everything was held back (a refusal): a plain client sees the end
             yield text
+
+    def _select(
+        self, asked: str, question: str, hits: list[Hit], routed: Routed | None,
+        related: list[Source], out: AnswerStream, t0: float, timings: dict[str, float],
+    ) -> Iterator[str]:  # fmt: skip
+        """The model chooses units; code quotes them (selection.py). Streams the composed
+        answer in one piece once the choice is made."""
+        s = self.settings
+        terms = self.retriever.sparse.terms
+        parts = self._parts(question) or [question]
+        passages = hits[: max(s.top_k, s.select_passages) + (routed is not None)]
+        units = shortlist(question, make_units([strip_instructions(h.text) for h in passages]),
+                          terms, max_units=s.select_max_units, max_chars=s.select_max_chars,
+                          similarity=self._similarity,
+                          keep_ref=1 if routed is not None else None)  # fmt: skip
+        messages = build_select_messages(question, parts, [(u.n, u.section, u.text) for u in units])
+        deltas = self.llm.stream(messages, max_tokens=s.select_max_tokens, temperature=0.0,
+                                 json_schema=selection_schema(len(parts), len(units)))  # fmt: skip
+        yes_no = is_yes_no(question)
+        pieces: list[str] = []
+        shown, early = "", None
+        try:
+            for delta in deltas:
+                pieces.append(delta)
+                if early is None and len(parts) == 1 and not yes_no:
+                    # the answer, once written and held by a unit, shows before the rest
+                    early = early_answer("".join(pieces), units, terms, question)
+                    if early is not None:
+                        shown = f"**{early[0]}** [{early[1].ref}]\n"
+                        timings["ttft_s"] = round(time.perf_counter() - t0, 3)
+                        yield shown
+                        continue
+                yield ""  # nothing to show yet; a reader who leaves stops the model here
+        finally:
+            close = getattr(deltas, "close", None)
+            if close is not None:
+                close()
+        reply = "".join(pieces)
+        about = self._asked(question) if s.rule_look and yes_no else None
+        selection = parse_selection(reply, len(parts), units, terms, parts)
+        if early is not None:
+            selection = pin(selection, *early)
+        composed = compose(question, parts, selection, units, yes_no=yes_no)
+        checks: dict[str, object] = {"mode": "select", "units_shown": len(units), **composed.checks}
+        if routed is not None:
+            checks["card"] = routed.field
+        if len(parts) > 1:
+            checks["parts"] = " | ".join(parts)
+        text, refused = composed.text, composed.refused
+        if not refused and about and (missing := _unnamed(text, hits, about)):
+            checks["unnamed"] = missing  # the rule chosen never names what is asked
+            text, refused = REFUSAL, True
+        if refused and routed is not None and routed.field != "support":
+            quote = routed.text if len(routed.text) <= 500 else routed.text[:500] + "…"
+            text, refused = f"공고문에 따르면 다음과 같습니다. {quote} [1]", False
+            checks["card_quoted"] = True
+        elif refused and about and "unnamed" not in checks:
+            rule = find_rule(question, [Passage(h.text, f"{h.title}\n{h.file}") for h in hits],
+                             terms, about)  # fmt: skip
+            if rule is not None:
+                text, refused = rule.text, False
+                checks["rule_look"] = rule.ref
+        yield from self._finish(asked, question, text, refused, hits, routed, related, out,
+                                t0, timings, checks, shown)  # fmt: skip
+
+    def _similarity(self, question: str, texts: list[str]) -> list[float]:
+        """The embedder's cosine of the question to each unit (vectors are normalised)."""
+        embedder = self.retriever.embedder
+        q = embedder.embed_query(question)
+        docs = embedder.embed_documents(texts)
+        return [float(v) for v in docs @ q] if len(texts) else []
+
+    def _finish(
+        self, asked: str, question: str, text: str, refused: bool, hits: list[Hit],
+        routed: Routed | None, related: list[Source], out: AnswerStream, t0: float,
+        timings: dict[str, float], checks: dict[str, object], shown: str = "",
+    ) -> Iterator[str]:  # fmt: skip
+        """The notes every answer ends with (deadline status, another year's document), the
+        sources it cites, the timings; the text is yielded past what was `shown` already
+        (readers replace what streamed with `result.answer` in any case)."""
+        end = time.perf_counter()
+        timings["total_s"] = round(end - t0, 3)
+        timings.setdefault("ttft_s", timings["total_s"])
+        sources = [] if refused else cited_sources(text, hits)
+        if refused:
+            text = REFUSAL
+        elif routed is not None and routed.deadline:
+            checks["deadline"] = routed.deadline
+            text = f"{text}\n\n※ {routed.deadline}"
+        if not refused and (note := year_note(question, [f"{s.title} {s.file}" for s in sources])):
+            checks["year_note"] = note  # also under a deadline: that deadline is another year's
+            text = f"{text}\n\n{note}"
+        out.result = Answer(asked, text, refused, sources, prompt_version=SELECT_VERSION,
+                            timings=timings, query=question,
+                            related=related if refused else [], checks=checks)  # fmt: skip
+        yield text[len(shown) :] if shown and text.startswith(shown) else text
 
     def _asked(self, question: str) -> Asked:
         sparse = self.retriever.sparse

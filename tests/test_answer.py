@@ -18,7 +18,9 @@ def retriever(sample_retriever: Retriever) -> Retriever:
 
 
 def assistant(retriever: Retriever, llm) -> Assistant:
-    return Assistant(retriever, llm, AnswerSettings(top_k=3), today=date(2026, 11, 22))
+    return Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), today=date(2026, 11, 22)
+    )
 
 
 def test_answer_with_citation_and_prompt(retriever: Retriever) -> None:
@@ -55,7 +57,9 @@ def test_model_refusal_is_normalised(retriever: Retriever) -> None:
 def test_irrelevant_question_is_refused_without_calling_the_llm(retriever: Retriever) -> None:
     llm = ScriptedLLM("should not be used")
     # the toy embedder's cosine means nothing, so only the lexical signal decides here
-    lexical_only = AnswerSettings(top_k=3, min_dense_score=1.01, min_term_coverage=0.5)
+    lexical_only = AnswerSettings(
+        top_k=3, min_dense_score=1.01, min_term_coverage=0.5, mode="generate"
+    )
     a = Assistant(retriever, llm, lexical_only)
     ans = a.ask("파리 올림픽 양궁 금메달리스트는?")
     assert ans.refused and ans.answer == REFUSAL
@@ -101,7 +105,9 @@ def test_region_the_corpus_never_mentions_is_refused_with_a_hint(retriever: Retr
     """부산 is nowhere in the passages: refuse without asking the model (it used to answer
     with 대구's budget), and list what was found instead."""
     llm = ScriptedLLM("대구의 236억 원입니다 [1].")
-    lexical_only = AnswerSettings(top_k=3, min_dense_score=1.01, min_term_coverage=0.5)
+    lexical_only = AnswerSettings(
+        top_k=3, min_dense_score=1.01, min_term_coverage=0.5, mode="generate"
+    )
     ans = Assistant(retriever, llm, lexical_only).ask("부산시 AI 대전환 사업의 총 예산은?")
     assert ans.refused and ans.answer == REFUSAL and llm.requests == []
     assert ans.related and ans.to_dict()["related"][0]["file"].endswith(".pdf")
@@ -144,7 +150,7 @@ def test_follow_up_borrows_the_subject_of_the_previous_question(retriever: Retri
     assert rewriter.standalone(own, ["대구시 AI 대전환 사업의 총 예산은?"]) == own
     assert rewriter.standalone(own, []) == own
     llm = ScriptedLLM("국비는 140억 원입니다 [1].")
-    a = Assistant(retriever, llm, AnswerSettings(top_k=3), rewriter=rewriter)
+    a = Assistant(retriever, llm, AnswerSettings(top_k=3, mode="generate"), rewriter=rewriter)
     ans = a.ask("그럼 국비는 얼마야?", ["대구시 AI 대전환 사업의 총 예산은?"])
     assert ans.question == "그럼 국비는 얼마야?" and ans.query.startswith("대구시")
     assert "(출처: 대구_AI대전환_사업_개요.pdf, 1쪽)" in llm.requests[0][-1]["content"]
@@ -195,7 +201,9 @@ def test_a_deadline_question_is_answered_from_the_card_with_its_status(
     retriever: Retriever,
 ) -> None:
     llm = ScriptedLLM("never asked")
-    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-04-01T09:00"))
+    a = Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), notices=_board("2026-04-01T09:00")
+    )
     ans = a.ask("대구 AI 전환 지원사업 신청 마감은 언제인가요?")
     assert llm.requests == []  # the notice's own period: no model call
     assert ans.answer == (
@@ -211,7 +219,9 @@ def test_another_period_question_reads_the_card_first_and_ends_with_the_status(
     retriever: Retriever,
 ) -> None:
     llm = ScriptedLLM("접수는 2026. 3. 9.(월)부터입니다 [1].")
-    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
+    a = Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), notices=_board("2026-03-20T09:00")
+    )
     ans = a.ask("대구 AI 전환 지원사업 접수 일정은 어떻게 되나요?")
     _, user = llm.requests[0]
     first = user["content"].split("[2]")[0]
@@ -225,7 +235,9 @@ def test_another_period_question_reads_the_card_first_and_ends_with_the_status(
 
 def test_a_model_refusal_on_a_card_question_quotes_the_card(retriever: Retriever) -> None:
     llm = ScriptedLLM("문서에서 찾을 수 없습니다.")
-    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
+    a = Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), notices=_board("2026-03-20T09:00")
+    )
     ans = a.ask("대구 AI 전환 지원사업 제출서류는 뭐예요?")
     assert not ans.refused and "사업자등록증, 중소기업확인서" in ans.answer and "[1]" in ans.answer
     assert ans.sources[0].file == "대구_AI전환_모집공고.pdf" and ans.checks["card_quoted"]
@@ -235,7 +247,9 @@ def test_a_question_naming_no_program_and_no_card_topic_is_answered_as_before(
     retriever: Retriever,
 ) -> None:
     llm = ScriptedLLM("대구시 사업의 총 예산은 236억 원입니다 [1].")
-    a = Assistant(retriever, llm, AnswerSettings(top_k=3), notices=_board("2026-03-20T09:00"))
+    a = Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), notices=_board("2026-03-20T09:00")
+    )
     ans = a.ask("대구시 AI 대전환 사업의 총 예산은?")
     assert "card" not in ans.checks and ans.sources[0].file == "대구_AI대전환_사업_개요.pdf"
 
@@ -276,5 +290,5 @@ def test_a_second_look_with_a_number_not_in_its_passage_keeps_the_refusal(
 
 def test_second_look_off_asks_once(retriever: Retriever) -> None:
     llm = ScriptedLLM(REFUSAL)
-    off = Assistant(retriever, llm, AnswerSettings(top_k=3, second_look=0))
+    off = Assistant(retriever, llm, AnswerSettings(top_k=3, second_look=0, mode="generate"))
     assert off.ask("대구시 AI 대전환 사업의 총 예산은?").refused and len(llm.requests) == 1

@@ -25,7 +25,9 @@ def retriever(sample_retriever: Retriever) -> Retriever:
 
 
 def client_for(retriever: Retriever, llm) -> TestClient:
-    assistant = Assistant(retriever, llm, AnswerSettings(top_k=3), today=date(2026, 11, 22))
+    assistant = Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), today=date(2026, 11, 22)
+    )
     return TestClient(build_api(CompletionService(assistant)))
 
 
@@ -141,7 +143,9 @@ def test_notices_and_eligibility_over_the_api(retriever: Retriever) -> None:
     from tests.test_answer import _board
 
     board = _board("2026-03-20T12:00")
-    assistant = Assistant(retriever, ScriptedLLM("x"), AnswerSettings(top_k=3), notices=board)
+    assistant = Assistant(
+        retriever, ScriptedLLM("x"), AnswerSettings(top_k=3, mode="generate"), notices=board
+    )
     http = TestClient(build_api(CompletionService(assistant), notices=board, api_key="k"))
     auth = {"Authorization": "Bearer k"}
     assert http.get("/v1/notices").status_code == 401  # behind the same key as completions

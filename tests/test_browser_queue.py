@@ -30,7 +30,8 @@ def slow_chat(tmp_path: Path) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
-    settings = Settings(data_dir=tmp_path / "data", ui_concurrency=1)
+    # the model writes (its text streams in); the queue is what is watched
+    settings = Settings(data_dir=tmp_path / "data", ui_concurrency=1, answer_mode="generate")
     with toy_chat(settings, SlowLLM(n=100, delay_s=0.05)) as url:
         yield url
 

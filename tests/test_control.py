@@ -208,9 +208,11 @@ def test_ask_over_the_socket_streams_the_answer_and_refuses_bad_requests(
     assert toy.ingest([SAMPLE_CORPUS]).ok
     retriever = Retriever(toy.index, ToyEmbedder(), toy.sparse)
     reply = "대구시 사업의 총 예산은 236억 원입니다 [1]."
-    answering = Assistant(retriever, ScriptedLLM(reply), AnswerSettings(top_k=3),
+    answering = Assistant(retriever, ScriptedLLM(reply), AnswerSettings(top_k=3, mode="generate"),
                           today=date(2026, 11, 22))  # fmt: skip
-    failing = Assistant(retriever, FailingLLM(LLMUnavailableError("down")), AnswerSettings())
+    failing = Assistant(
+        retriever, FailingLLM(LLMUnavailableError("down")), AnswerSettings(mode="generate")
+    )
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     handlers = {"ask": ask_handler(answering, retriever, top_k=3, max_chars=100),

@@ -73,7 +73,7 @@ def test_year_note_only_when_every_cited_document_is_of_another_year() -> None:
 
 
 def _assistant(retriever: Retriever, reply: str) -> Assistant:
-    return Assistant(retriever, ScriptedLLM(reply), AnswerSettings(top_k=3),
+    return Assistant(retriever, ScriptedLLM(reply), AnswerSettings(top_k=3, mode="generate"),
                      today=date(2026, 11, 22))  # fmt: skip
 
 

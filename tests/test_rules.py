@@ -24,7 +24,12 @@ def retriever(sample_retriever: Retriever) -> Retriever:
 
 
 def assistant(retriever: Retriever, llm: ScriptedLLM, **kw: object) -> Assistant:
-    return Assistant(retriever, llm, AnswerSettings(top_k=3, **kw), today=date(2026, 12, 2))
+    return Assistant(
+        retriever,
+        llm,
+        AnswerSettings(**{"top_k": 3, "mode": "generate", **kw}),
+        today=date(2026, 12, 2),
+    )
 
 
 def _ref_of(retriever: Retriever, question: str, text: str) -> int:

@@ -50,6 +50,8 @@ PASSWORD = "s3cret-operator"
 SECRET = "CANARY-7f3a9c-do-not-leak"
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 
+GENERATE = AnswerSettings(mode="generate")  # the model writes; the guards check
+
 
 class SlowLLM:
     """Yields `n` pieces `delay_s` apart and counts how many it was asked for: a reader who
@@ -62,7 +64,7 @@ class SlowLLM:
         self.requests: list[list[dict[str, str]]] = []
 
     def stream(self, messages: Sequence[dict[str, str]], *, max_tokens: int,
-               temperature: float) -> Iterator[str]:  # fmt: skip
+               temperature: float, json_schema: object = None) -> Iterator[str]:  # fmt: skip
         self.requests.append(list(messages))
         try:
             for _ in range(self.n):
@@ -218,7 +220,7 @@ def test_the_chat_stops_generating_when_the_browser_leaves(web: Web) -> None:
 def test_api_caps_body_and_question_and_stops_when_the_client_leaves(sample_retriever: Retriever
                                                                     ) -> None:  # fmt: skip
     llm = SlowLLM(n=400, delay_s=0.02)
-    assistant = Assistant(sample_retriever, llm, AnswerSettings(top_k=3))
+    assistant = Assistant(sample_retriever, llm, AnswerSettings(top_k=3, mode="generate"))
     app = build_api(CompletionService(assistant, max_question_chars=500), max_body_kb=64)
     with serve(app) as url:
         http = httpx.Client(base_url=url, timeout=30)
@@ -414,7 +416,7 @@ def test_config_errors_and_api_citations_carry_no_server_paths(web: Web,
             http, i, bad[: len(dep["inputs"])] + [None] * max(0, len(dep["inputs"]) - 3)
         )
         assert " object at 0x" not in out and "Traceback" not in out and data_dir not in out
-    assistant = Assistant(sample_retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."))
+    assistant = Assistant(sample_retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."), GENERATE)
     api = TestClient(build_api(CompletionService(assistant)))
     body = api.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": Q}]})
     citation = body.json()["citations"][0]
@@ -431,7 +433,7 @@ def test_api_errors_are_openai_shaped_streamed_or_not(sample_retriever: Retrieve
             yield "부분 "
             raise RuntimeError("/srv/secret/path exploded")
 
-    api = TestClient(build_api(CompletionService(Assistant(sample_retriever, Boom()))),
+    api = TestClient(build_api(CompletionService(Assistant(sample_retriever, Boom(), GENERATE))),
                      raise_server_exceptions=False)  # fmt: skip
     msgs = [{"role": "user", "content": Q}]
     for day in ("2025-13-45", "2025-02-30", "2025/3/4"):
@@ -459,7 +461,7 @@ def test_api_errors_are_openai_shaped_streamed_or_not(sample_retriever: Retrieve
 
 
 def test_api_key_is_required_when_set(sample_retriever: Retriever) -> None:
-    assistant = Assistant(sample_retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."))
+    assistant = Assistant(sample_retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."), GENERATE)
     http = TestClient(build_api(CompletionService(assistant), api_key="k-123"))
     r = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": Q}]})
     assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"

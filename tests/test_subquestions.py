@@ -64,7 +64,9 @@ def test_parts_are_searched_alone_and_their_hits_taken_in_turn(sample_retriever:
 
 def test_the_assistant_reads_every_part_and_says_so(sample_retriever: Retriever) -> None:
     llm = ScriptedLLM("대구와 울산의 예산은 문서에 각각 적혀 있습니다 [1][2].")
-    bot = Assistant(sample_retriever, llm, AnswerSettings(top_k=3), today=date(2026, 12, 2))
+    bot = Assistant(
+        sample_retriever, llm, AnswerSettings(top_k=3, mode="generate"), today=date(2026, 12, 2)
+    )
     answer = bot.ask(BOTH)
     prompt = llm.requests[0][-1]["content"]
     assert "대구_AI대전환_사업_개요.pdf" in prompt and "울산_AI대전환_사업_개요.pdf" in prompt
@@ -72,7 +74,9 @@ def test_the_assistant_reads_every_part_and_says_so(sample_retriever: Retriever)
         "대구의 AI 대전환 사업 예산은 각각 얼마인가요? | 울산의 AI 대전환 사업 예산은 각각 얼마인가요?"
     )
     off = Assistant(
-        sample_retriever, ScriptedLLM("x"), AnswerSettings(top_k=3, sub_questions=False)
+        sample_retriever,
+        ScriptedLLM("x"),
+        AnswerSettings(top_k=3, sub_questions=False, mode="generate"),
     )
     assert off.retrieve(BOTH).hits == sample_retriever.retrieve(BOTH, 3).hits
     assert "parts" not in off.ask(BOTH).checks

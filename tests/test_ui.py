@@ -23,7 +23,9 @@ def retriever(sample_retriever: Retriever) -> Retriever:
 
 
 def make(retriever: Retriever, llm) -> Assistant:
-    return Assistant(retriever, llm, AnswerSettings(top_k=3), today=date(2026, 11, 22))
+    return Assistant(
+        retriever, llm, AnswerSettings(top_k=3, mode="generate"), today=date(2026, 11, 22)
+    )
 
 
 def test_respond_streams_then_shows_sources(retriever: Retriever) -> None:

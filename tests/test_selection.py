@@ -1,0 +1,222 @@
+"""Answers by selection (issue 29): passages -> units, the model's JSON choice checked against
+them, the answer composed by code; partial answers, arithmetic, and the whole path in the
+Assistant with scripted model outputs whose effect can be computed by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from rag import REFUSAL, AnswerSettings, Assistant
+from rag.arithmetic import compute
+from rag.prompts import selection_schema
+from rag.selection import NOT_FOUND, compose, parse_selection
+from rag.units import Unit, make_units, shortlist
+from search import Retriever
+from tests.fakes import ScriptedLLM
+
+NOTICE = """(1. 사업개요 > □ 지원대상)
+◦ 아래 내역에 해당하는 글로벌(북미) 시장 진출 희망 대전시 소재 기업
+- 대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업
+- 대전시 공공기술연계 사회문제해결 R&BD 사업 수행기업 또는 AI·딥테크
+기반 기업 중 해외 PoC 가능 기업
+□ 선정규모
+구분: Track1 · 지원규모: 4개사 내외 · 지원대상: R&BD 사업 수행기업
+구분: Track2 · 지원규모: 4개사 내외 · 지원대상: AI·딥테크 기반 기업"""
+
+
+def test_a_passage_becomes_items_rows_and_sentences_under_their_headings() -> None:
+    units = make_units(
+        [NOTICE, "| 항목 | 금액 |\n|---|---|\n| 국비 | 140억 원 |\n\n둘째 문장입니다."]
+    )
+    texts = [(u.ref, u.section, u.text) for u in units]
+    assert texts == [
+        (1, "지원대상", "◦ 아래 내역에 해당하는 글로벌(북미) 시장 진출 희망 대전시 소재 기업"),
+        (1, "지원대상", "- 대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업"),
+        (
+            1,
+            "지원대상",
+            "- 대전시 공공기술연계 사회문제해결 R&BD 사업 수행기업 또는 AI·딥테크 기반 기업 중 해외 PoC 가능 기업",
+        ),
+        (1, "선정규모", "구분: Track1 · 지원규모: 4개사 내외 · 지원대상: R&BD 사업 수행기업"),
+        (1, "선정규모", "구분: Track2 · 지원규모: 4개사 내외 · 지원대상: AI·딥테크 기반 기업"),
+        (2, "", "항목: 국비 · 금액: 140억 원"),
+        (2, "", "둘째 문장입니다."),
+    ]
+    assert [u.n for u in units] == list(range(1, 8))
+    assert units[1].shown == "대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업"
+
+
+def test_a_statement_two_overlapping_chunks_hold_is_kept_once() -> None:
+    a = "첫 문장입니다. 두 번째 문장은 겹칩니다."
+    b = "두 번째 문장은 겹칩니다. 세 번째 문장입니다."
+    assert [u.text for u in make_units([a, b])] == [
+        "첫 문장입니다.", "두 번째 문장은 겹칩니다.", "세 번째 문장입니다."
+    ]  # fmt: skip
+
+
+def test_the_shortlist_keeps_the_best_units_in_document_order() -> None:
+    units = [Unit(i, 1, t) for i, t in enumerate(
+        ["사과는 빨갛다.", "예산은 236억 원이다.", "국비는 140억 원이다.", "바나나는 노랗다."], 1)]  # fmt: skip
+
+    def terms(text: str) -> list[str]:
+        return [w for w in ("예산", "236억", "국비", "사과") if w in text]
+
+    picked = shortlist("예산은 얼마?", units, terms, max_units=2, max_chars=1000)
+    assert [u.text for u in picked] == ["예산은 236억 원이다.", "국비는 140억 원이다."]
+    assert [u.n for u in picked] == [1, 2]  # renumbered for the prompt
+
+
+UNITS = [Unit(1, 1, "- 대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업", "지원대상"),
+         Unit(2, 1, "구분: Track1 · 지원규모: 4개사 내외", "선정규모"),
+         Unit(3, 2, "총 예산은 140억 원이다."), Unit(4, 3, "총 예산은 96억 원이다.")]  # fmt: skip
+
+
+def reply(*parts: dict) -> str:
+    return json.dumps({"parts": list(parts)}, ensure_ascii=False)
+
+
+def part(kind: str, units: list[int], answer: str = "", verdict: str = "none") -> dict:
+    return {"answer": answer, "units": units, "type": kind, "verdict": verdict}
+
+
+def words(text: str) -> list[str]:
+    """A stand-in for Kiwi's content morphemes: the Korean and Latin word stems."""
+    import re
+
+    return [w[:2] for w in re.findall(r"[가-힣A-Za-z]+", text)]
+
+
+def test_the_choice_is_checked_against_the_units_shown() -> None:
+    sel = parse_selection(reply(part("value", [2, 9, 2], "4개사 내외")), 1, UNITS, words)
+    assert sel.valid and sel.parts[0].units == (2,) and sel.parts[0].value == "4개사 내외"
+    assert "unit 9 (not in the list)" in sel.dropped
+    invented = parse_selection(reply(part("value", [2], "10개사")), 1, UNITS, words)
+    assert invented.parts[0].value == "" and invented.parts[0].dropped_answer == "10개사"
+    assert compose("몇 개사?", ["q"], invented, UNITS).refused  # no unit holds the answer
+    for broken in ("", "{", '{"parts": 3}', "[1, 2]"):
+        sel = parse_selection(broken, 2, UNITS, words)
+        assert sel.empty and not sel.valid and len(sel.parts) == 2
+    assert parse_selection(reply(part("none", [])), 1, UNITS, words).empty
+
+
+def test_the_unit_that_holds_the_answer_is_cited_whatever_the_model_named() -> None:
+    sel = parse_selection(reply(part("value", [1], "140억 원")), 1, UNITS, words)
+    assert sel.parts[0].units == (3,) and sel.parts[0].value == "140억 원"
+    by_value = parse_selection(reply(part("value", [3], "140억원")), 1, UNITS, words)
+    assert by_value.parts[0].units == (3,)  # spacing aside
+
+
+def test_the_answer_is_the_units_own_words_cited() -> None:
+    sel = parse_selection(reply(part("list", [1])), 1, UNITS)
+    out = compose("대전의 어떤 기업이 신청할 수 있나요?", ["q"], sel, UNITS)
+    assert not out.refused
+    assert (
+        out.text.splitlines()[-1]
+        == "- (지원대상) 대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업 [1]"
+    )
+    valued = compose("몇 개사를 뽑나요?", ["q"], parse_selection(
+        reply(part("value", [2], "4개사 내외")), 1, UNITS), UNITS)  # fmt: skip
+    assert valued.text.startswith("**4개사 내외** [1]")
+    none = compose("q", ["q"], parse_selection(reply(part("none", [])), 1, UNITS), UNITS)
+    assert none.refused and none.text == REFUSAL
+
+
+def test_a_part_with_no_unit_says_so_and_the_other_part_is_answered() -> None:
+    parts = ["A 사업의 지원 규모는?", "B 사업의 지원 규모는?"]
+    sel = parse_selection(
+        reply(part("value", [2], "4개사 내외"), part("none", [])), 2, UNITS, words
+    )
+    out = compose("A와 B의 지원 규모는 각각?", parts, sel, UNITS)
+    lines = out.text.splitlines()
+    assert not out.refused and out.checks["parts_unanswered"] == 1
+    assert lines[0] == "**1) A 사업의 지원 규모는?**" and "4개사 내외" in lines[1]
+    assert lines[-2:] == ["**2) B 사업의 지원 규모는?**", NOT_FOUND]
+
+
+def test_a_sum_the_question_asks_for_is_computed_and_shown() -> None:
+    sel = parse_selection(reply(part("value", [3], "140억 원"), part("value", [4], "96억 원")), 2,
+                          UNITS, words)  # fmt: skip
+    out = compose("두 사업 예산을 합치면 얼마인가요?", ["A 예산은?", "B 예산은?"], sel, UNITS)
+    assert out.text.splitlines()[-1] == "계산: 140억 원 + 96억 원 = 236억 원 [2] [3]"
+    assert out.checks["computed"] == "140억 원 + 96억 원 = 236억 원"
+
+
+@pytest.mark.parametrize(("question", "values", "shown"), [
+    ("합치면 얼마인가요?", ["140억 원", "96억 원"], "140억 원 + 96억 원 = 236억 원"),
+    ("얼마나 적나요?", ["31개", "79개"], "79개 − 31개 = 48개"),
+    ("증가율 차이는?", ["28.7%", "12.5%"], "28.7% − 12.5% = 16.2%p"),
+    ("몇 배인가요?", ["300억 원", "100억 원"], "300억 원 ÷ 100억 원 = 3.00배"),
+    ("합계는?", ["796,338백만원", "1,000백만원"], "796,338백만원 + 1,000백만원 = 7,973억 3,800만 원"),
+])  # fmt: skip
+def test_arithmetic_in_code(question: str, values: list[str], shown: str) -> None:
+    result = compute(question, values)
+    assert result is not None and result.shown == shown
+
+
+def test_no_arithmetic_unless_asked_or_over_unlike_values() -> None:
+    assert compute("예산은 얼마인가요?", ["140억 원", "96억 원"]) is None
+    assert compute("합치면?", ["140억 원", "28%"]) is None
+    assert compute("합치면?", ["140억 원"]) is None
+
+
+def test_the_schema_allows_only_the_units_shown() -> None:
+    schema = selection_schema(2, 3)
+    parts = schema["properties"]["parts"]  # type: ignore[index]
+    assert parts["minItems"] == parts["maxItems"] == 2
+    assert parts["items"]["properties"]["units"]["items"]["enum"] == [1, 2, 3]
+    assert list(parts["items"]["properties"]) == ["answer", "units", "type", "verdict"]
+
+
+# --- the whole path in the Assistant -------------------------------------------------------------
+
+Q = "대구시 AI 대전환 사업의 총 예산은?"
+
+
+def select_assistant(retriever: Retriever, llm: ScriptedLLM) -> Assistant:
+    return Assistant(retriever, llm, AnswerSettings(top_k=3, mode="select"),
+                     today=date(2026, 11, 22))  # fmt: skip
+
+
+def unit_number(llm: ScriptedLLM, needle: str) -> int:
+    """The number the prompt gave the unit holding `needle` (what a model would choose)."""
+    for line in llm.requests[0][1]["content"].splitlines():
+        if needle in line and line.startswith("["):
+            return int(line[1 : line.index("]")])
+    raise AssertionError(f"{needle!r} not in the prompt")
+
+
+def test_the_assistant_quotes_the_chosen_unit(sample_retriever: Retriever) -> None:
+    probe = ScriptedLLM(reply(part("none", [])))
+    select_assistant(sample_retriever, probe).ask(Q)
+    n = unit_number(probe, "총 예산은 236억")
+    llm = ScriptedLLM(reply(part("value", [n], "236억 원")))
+    stream = select_assistant(sample_retriever, llm).stream(Q)
+    text = "".join(stream)
+    ans = stream.result
+    assert ans is not None and not ans.refused and text == ans.answer
+    assert ans.answer.startswith("**236억 원** [1]")
+    assert "대구시 AI 대전환 사업의 총 예산은 236억 원이며" in ans.answer
+    assert ans.sources[0].file == "대구_AI대전환_사업_개요.pdf" and ans.sources[0].page == 1
+    assert ans.checks["mode"] == "select" and ans.checks["selected"] == [[n]]
+    schema = llm.schemas[0]
+    assert isinstance(schema, dict) and schema["required"] == ["parts"]
+    assert "[질문]" in llm.requests[0][1]["content"]
+
+
+def test_the_assistant_refuses_when_nothing_is_chosen(sample_retriever: Retriever) -> None:
+    ans = select_assistant(sample_retriever, ScriptedLLM(reply(part("none", [])))).ask(Q)
+    assert ans.refused and ans.answer == REFUSAL and ans.sources == [] and ans.related
+
+
+def test_a_yes_no_answer_must_name_what_is_asked(sample_retriever: Retriever) -> None:
+    """ "…항공료도 지원하나요?" is not decided by a sentence that never names 항공료."""
+    q = "대구시 AI 대전환 사업은 항공료도 지원하나요?"
+    probe = ScriptedLLM(reply(part("none", [])))
+    select_assistant(sample_retriever, probe).ask(q)
+    n = unit_number(probe, "총 예산은 236억")
+    ans = select_assistant(sample_retriever,
+                           ScriptedLLM(reply(part("yes_no", [n], verdict="yes")))).ask(q)  # fmt: skip
+    assert ans.refused and ans.checks["unnamed"]
