@@ -18,7 +18,19 @@ from .deadline import (
 )
 from .eligibility import STATUS_LABELS as CHECK_LABELS
 from .eligibility import VERDICT_LABELS, Check, Result, check_all, check_notice
-from .profile import MAX_PROFILE_CHARS, Profile, parse_profile
+from .profile import (
+    CERTIFICATES,
+    INDUSTRIES,
+    MAX_PROFILE_CHARS,
+    ROLES,
+    SIZES,
+    PastSupport,
+    Place,
+    Profile,
+    parse_profile,
+    places_from_words,
+    profile_from_fields,
+)
 from .reader import read_card
 from .route import Routed, deadline_answer, route, topic_of
 
@@ -27,10 +39,14 @@ CARD_REVISION = "1"
 
 __all__ = [
     "CARD_REVISION",
+    "CERTIFICATES",
     "CHECK_LABELS",
     "FIELD_LABELS",
+    "INDUSTRIES",
     "MAX_PROFILE_CHARS",
+    "ROLES",
     "SEOUL",
+    "SIZES",
     "STATUS_LABELS",
     "VERDICT_LABELS",
     "CardField",
@@ -39,6 +55,8 @@ __all__ = [
     "Condition",
     "NoticeBoard",
     "NoticeCard",
+    "PastSupport",
+    "Place",
     "Profile",
     "Result",
     "Routed",
@@ -51,6 +69,8 @@ __all__ = [
     "find_card",
     "notice_json",
     "parse_profile",
+    "places_from_words",
+    "profile_from_fields",
     "read_card",
     "route",
     "seoul_now",

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from axa_settings import load_settings
-from axa_wiring import make_notice_board
+from axa_wiring import make_notice_board, running_llm
 
 from .board import NoticeBoard
 from .book import find_card
@@ -44,12 +44,17 @@ def _now(today: str | None) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=SEOUL)
 
 
-def _board(today: str | None) -> NoticeBoard:
+def _board(today: str | None, use_model: bool = False) -> NoticeBoard:
+    """`use_model`: read the company with the model when an LLM server already answers
+    (never started here); the patterns alone otherwise."""
     settings = load_settings()
     if not settings.manifest_path.exists():
         err.print("[red]색인된 문서가 없습니다. 먼저 `axa-ingest 폴더` 로 문서를 색인하세요.")
         raise typer.Exit(3)
-    board = make_notice_board(settings)
+    llm = running_llm(settings) if use_model else None
+    if use_model and llm is None:
+        err.print("(실행 중인 언어 모델 서버가 없어 규칙으로만 회사 정보를 읽습니다)")
+    board = make_notice_board(settings, llm=llm)
     return board.at(_now(today)) if today else board
 
 
@@ -87,12 +92,19 @@ def eligibility(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     today: TodayOption = None,
+    model: Annotated[
+        bool,
+        typer.Option(
+            "--model/--no-model",
+            help="Read the company with the LLM (a running server) cross-checked by the rules.",
+        ),
+    ] = True,
 ) -> None:
     """Check a company profile against every notice (open ones first) or one."""
     if not profile.strip() or len(profile) > MAX_PROFILE_CHARS:
         err.print(f"[red]회사 정보를 {MAX_PROFILE_CHARS}자 이내의 문장으로 입력해 주세요.")
         raise typer.Exit(2)
-    board = _board(today)
+    board = _board(today, model)
     now = board.now()
     if file and not find_card(board.cards(), file):
         err.print(f"[red]'{file}' 공고를 찾을 수 없습니다. `axa-notices` 로 목록을 확인하세요.")
@@ -120,6 +132,8 @@ def eligibility(
             console.print(f"  [{STATUS_LABELS[c.status]}] ({kind}, {where}) {c.condition.text}",
                           markup=False, highlight=False)  # fmt: skip
             console.print(f"      → {c.why}", markup=False, highlight=False)
+        for item in r.to_confirm:
+            console.print(f"  확인할 것: {item}", markup=False, highlight=False)
 
 
 def notices_main() -> None:

@@ -1,7 +1,14 @@
 """A company profile against a notice's conditions: each condition 충족 / 미충족 / 확인 필요 with
-the quoted rule, its page and why. The overall verdict is 신청 가능 only when every condition is
-met: one unknown makes it 확인 필요, one unmet makes it 불가. A wrong "가능" costs an SME an
-application; a "확인 필요" costs it a phone call."""
+the quoted rule, its page and why. A wrong "가능" costs an SME an application; a "확인 필요"
+costs it a phone call.
+
+The verdict rules, stated once (`verdict`):
+- 신청 불가: a required condition is unmet, or an exclusion applies.
+- 신청 가능: every required condition is met and no exclusion is unknown (and the notice's
+  지원대상 was read at all).
+- 확인 필요: anything else, with exactly what the user must confirm (`Result.to_confirm`).
+A fact the user denied ("대전에는 지사가 없습니다") or that two readers read differently is never
+a met condition: the first can make one unmet, the second leaves it 확인 필요."""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from korean import regions_in
 
 from .card import Condition, NoticeCard
 from .deadline import status
-from .profile import INDUSTRIES, Profile
+from .profile import INDUSTRIES, ROLES, Profile
 
 CAPITAL_AREA = {"서울", "경기", "인천"}
 ALL_REGIONS = {
@@ -43,9 +50,19 @@ class Result:
     checks: list[Check]
     notice_status: str
 
+    @property
+    def to_confirm(self) -> list[str]:
+        """What the user must confirm for a 확인 필요: each condition left unknown, as quoted."""
+        if self.verdict != "unknown":
+            return []
+        out = [c.condition.text for c in self.checks if c.status == "unknown"]
+        if not any(not c.exclude for c in self.card.conditions):
+            out.insert(0, "공고문에서 지원대상 조건을 읽지 못했습니다: 원문을 확인하세요")
+        return out
+
     def to_dict(self) -> dict[str, object]:
         return {"file": self.card.file, "program": self.card.program, "verdict": self.verdict,
-                "notice_status": self.notice_status,
+                "notice_status": self.notice_status, "to_confirm": self.to_confirm,
                 "conditions": [c.to_dict() for c in self.checks]}  # fmt: skip
 
 
@@ -87,6 +104,9 @@ _CAPITAL_OUT = re.compile(
 
 
 def _region(text: str, p: Profile) -> Fact:
+    """Where the company is against where the notice wants it. A place the user denied
+    ("대전에는 지사나 연구소가 없습니다") can only fail a condition, never meet one; a 본사
+    elsewhere with nothing said about a 지사 the notice would also accept leaves it unknown."""
     named = regions_in(text)
     if _CAPITAL_OUT.search(text):
         allowed = ALL_REGIONS - CAPITAL_AREA
@@ -94,9 +114,28 @@ def _region(text: str, p: Profile) -> Fact:
         allowed = named
     else:
         return None
-    if p.region is None:
+    if "region" in p.disputed or not p.places:
         return None
-    return p.region in allowed, f"소재지 {p.region}"
+    asked = {r for r, words in ROLES.items() if any(w in text for w in words)}
+    stated = [pl for pl in p.places if not pl.negated]
+    where = ", ".join(pl.label() for pl in p.places)
+    inside = [pl for pl in stated if pl.region in allowed]
+    if fits := [pl for pl in inside if not asked or pl.role in asked or pl.role == ""]:
+        return True, f"소재지 {fits[0].label()}"
+    # "대구 소재", or its 본사 where any place of the company will do: it is elsewhere
+    located = [pl for pl in stated if pl.role == "" or (pl.role == "본사" and not asked)]
+    if located and not inside:
+        return False, f"소재지 {where}"
+
+    def ruled_out(region: str, role: str) -> bool:
+        denied = any(pl.negated and pl.region == region and pl.role in (role, "")
+                     for pl in p.places)  # fmt: skip
+        one_head_office = role == "본사" and any(pl.role == "본사" for pl in stated)
+        return denied or one_head_office
+
+    if all(ruled_out(r, a) for r in allowed for a in asked or {""}):
+        return False, f"소재지 {where}"
+    return None
 
 
 def _size(text: str, p: Profile) -> Fact:
@@ -145,10 +184,19 @@ def _industry(text: str, p: Profile, exclude: bool) -> Fact:
 
 
 def _export(text: str, p: Profile) -> Fact:
-    if p.export is None:
+    """ "수출 실적이 있거나 수출 예정인": met by results or a plan; unmet only when the user
+    denies both (no results said and no plan, or a notice that takes no plan)."""
+    if p.export is None or "export" in p.disputed:
         return None
-    ok = p.export == "실적" or ("예정" in text and p.export == "예정")
-    return ok, {"실적": "수출 실적 있음", "예정": "수출 예정", "없음": "수출 실적 없음"}[p.export]
+    takes_plan = bool(re.search(r"예정|계획", text))
+    if p.export == "실적" or (takes_plan and p.export == "예정"):
+        label = "수출 실적 있음" if p.export == "실적" else "수출 예정"
+        return True, label
+    if p.export == "예정":
+        return False, "수출 예정 (실적 없음)"
+    if takes_plan and p.export_plan is not False:
+        return None  # no results, but a plan is not ruled out
+    return False, "수출 실적 없음" + (", 수출 계획 없음" if p.export_plan is False else "")
 
 
 _QUALIFIED = re.compile(r"탈퇴|퇴출|\d+\s*회|중도\s*포기|미흡|부정|제재|동일|유사|중복")
@@ -267,22 +315,27 @@ def _group_status(checks: list[Check]) -> str:
     return "unmet" if states == {"unmet"} else "unknown"
 
 
-def check_notice(card: NoticeCard, p: Profile, now: datetime) -> Result:
-    checks = [check_condition(c, p) for c in card.conditions]
+def verdict(checks: list[Check], read_target: bool) -> str:
+    """The rules of the module docstring: 불가 on any unmet condition or applying exclusion
+    (a "met"/"unmet" of an exclusion means "does not apply"/"applies"); 가능 only when every
+    condition is met, the target was read, and no exclusion is unknown; else 확인 필요."""
     required = [c.status for c in checks if not c.condition.any_of]
     groups: dict[int, list[Check]] = {}
     for c in checks:
         if c.condition.any_of:
             groups.setdefault(c.condition.any_of, []).append(c)
     states = required + [_group_status(g) for g in groups.values()]
-    read_target = any(not c.exclude for c in card.conditions)
     if "unmet" in states:
-        verdict = "ineligible"
-    elif read_target and all(s == "met" for s in states):  # never 가능 on unread 지원대상
-        verdict = "eligible"
-    else:
-        verdict = "unknown"
-    return Result(card, verdict, checks, status(card, now))
+        return "ineligible"
+    if read_target and all(s == "met" for s in states):
+        return "eligible"
+    return "unknown"
+
+
+def check_notice(card: NoticeCard, p: Profile, now: datetime) -> Result:
+    checks = [check_condition(c, p) for c in card.conditions]
+    read_target = any(not c.exclude for c in card.conditions)
+    return Result(card, verdict(checks, read_target), checks, status(card, now))
 
 
 _ORDER = {"open": 0, "upcoming": 1, "unknown": 2, "closed": 3}

@@ -104,7 +104,7 @@ def make_server(
     parts (shared with the browser tests)."""
     _private_web_temp(settings)
     manifest = ingestor.manifest
-    board = make_notice_board(settings, manifest)
+    board = make_notice_board(settings, manifest, llm)
     chat_ui = build_app(
         make_assistant(settings, store, llm, board),
         corpus_info_of(manifest),

@@ -45,7 +45,7 @@ def serve(
     store = open_store_or_exit(settings)
     try:
         with chat_model(settings) as llm:
-            board = make_notice_board(settings)
+            board = make_notice_board(settings, llm=llm)
             service = CompletionService(make_assistant(settings, store, llm, board),
                                         max_question_chars=settings.max_question_chars)  # fmt: skip
             ingestor = make_ingestor(settings, store)

@@ -40,9 +40,13 @@ class Filters(BaseModel):
 
 
 class EligibilityRequest(BaseModel):
-    """`POST /v1/eligibility`: a company in one Korean sentence against the notice cards."""
+    """`POST /v1/eligibility`: a company in one Korean sentence (`profile`), or the profile
+    the last answer read and the user corrected (`company`, checked as given: no model)."""
 
-    profile: str = Field(min_length=1, max_length=500)
+    profile: str = Field("", max_length=500)
+    company: dict[str, object] | None = Field(
+        None, description="Profile fields as the answer's `profile` gives them, corrected."
+    )
     file: str | None = Field(None, max_length=200, description="One notice (file or program).")
     today: Day = ""
 

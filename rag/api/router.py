@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from notices import SEOUL, NoticeBoard
+from notices import SEOUL, NoticeBoard, profile_from_fields
 from search import IndexMismatchError
 from serving import ServingError
 
@@ -162,8 +162,14 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
 
     @router.post("/eligibility")
     def eligibility(body: EligibilityRequest) -> dict[str, object]:
-        """`axa-eligibility --json`: each notice's verdict and its cited conditions."""
-        return _board(body.today).eligibility(body.profile, body.file)
+        """`axa-eligibility --json`: the profile as read, each notice's verdict and its cited
+        conditions; with `company`, that corrected profile is checked as it is."""
+        board = _board(body.today)
+        if body.company is not None:
+            return board.eligibility(profile_from_fields(body.company), body.file)
+        if not body.profile.strip():
+            raise StarletteHTTPException(400, "profile(회사 설명) 또는 company를 보내 주세요.")
+        return board.eligibility(body.profile, body.file)
 
     @app.get("/health")
     def health() -> dict[str, str]:

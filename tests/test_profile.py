@@ -1,0 +1,126 @@
+"""Reading a company right (issue 31): denied places and facts are never met conditions, with
+the model (scripted here, real in the llm test) and without it (the pattern reader)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from notices import Condition, NoticeCard, Place, check_notice, parse_profile
+from notices.dates import SEOUL
+from rag.profile_reader import ModelProfileReader, merge, profile_schema
+from tests.fakes import FailingLLM, ScriptedLLM
+
+TODAY = date(2026, 6, 20)
+SEOUL_STARTUP = (
+    "서울 강남구에 본사가 있는 AI 소프트웨어 스타트업이고 대전에는 지사나 연구소가 없습니다"
+)
+DOMESTIC = "수출 실적이 전혀 없고 2026년 수출 계획도 없는 내수 전용 중소기업입니다"
+
+
+def card(*conditions: Condition) -> NoticeCard:
+    return NoticeCard("n.pdf", "/c/n.pdf", "s", "시험 사업", "기관", None, None, False,
+                      conditions=list(conditions))  # fmt: skip
+
+
+DAEJEON = Condition("대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업", 1, ("region",))
+EXPORT = Condition("수출 실적이 있거나, 2026년 수출 예정인 중소기업", 1, ("export", "size"))
+NOW = datetime(2026, 6, 20, 12, tzinfo=SEOUL)
+
+
+def test_a_denied_place_is_never_the_companys_place() -> None:
+    p = parse_profile(SEOUL_STARTUP, TODAY)
+    assert Place("서울", "본사") in p.places and p.region == "서울"
+    assert Place("대전", "지사", True) in p.places and Place("대전", "연구소", True) in p.places
+    result = check_notice(card(DAEJEON), p, NOW)
+    assert result.verdict == "ineligible" and result.checks[0].status == "unmet"
+
+
+def test_denied_exports_fail_a_notice_that_wants_exports_or_plans() -> None:
+    p = parse_profile(DOMESTIC, TODAY)
+    assert p.export == "없음" and p.export_plan is False and p.size == "중소기업"
+    assert check_notice(card(EXPORT), p, NOW).verdict == "ineligible"
+    # no results but a plan not ruled out: that is for the user to confirm
+    unsure = parse_profile("수출 실적은 없는 중소기업입니다", TODAY)
+    assert check_notice(card(EXPORT), unsure, NOW).verdict == "unknown"
+    planned = parse_profile("내년 수출 계획이 있는 중소기업", TODAY)
+    assert check_notice(card(EXPORT), planned, NOW).verdict == "eligible"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("본사는 대전이 아니라 세종입니다", "ineligible"),
+    ("대전 유성구에 기업부설연구소가 있고 본사는 서울입니다", "eligible"),
+    ("본사는 서울이고 대전 지사는 아직 없습니다", "unknown"),  # a 대전 연구소 is not ruled out
+    ("대구 소재 제조업, 직원 30명", "ineligible"),
+    ("대전광역시에 있는 중소기업", "eligible"),
+])  # fmt: skip
+def test_places_with_roles_against_a_place_rule(words: str, expected: str) -> None:
+    assert check_notice(card(DAEJEON), parse_profile(words, TODAY), NOW).verdict == expected
+
+
+def test_facts_stated_indirectly() -> None:
+    p = parse_profile("직원은 저 포함 4명이고 작년에 AI바우처 받았어요, 부산 음식점", TODAY)
+    assert p.employees == 4 and p.region == "부산" and p.industry == "음식점업"
+    assert [(b.name, b.year) for b in p.past] == [("AI바우처", 2025)]
+    q = parse_profile("2019년에 설립한 벤처기업이고 이노비즈 인증은 없습니다", TODAY)
+    assert q.founded_year == 2019 and q.years == 7.0
+    assert q.certificates == ["벤처기업"] and "이노비즈" in q.denied
+
+
+def reply(**fields: object) -> str:
+    base: dict[str, object] = {k: "" for k in profile_schema()["properties"]}  # type: ignore[union-attr]
+    base.update(places=[], certificates=[], past_programs=[], no_past_support=False)
+    base.update(fields)
+    return json.dumps(base, ensure_ascii=False)
+
+
+def test_the_model_cannot_turn_a_denial_into_a_fact() -> None:
+    """The model says 대전 (not denied) and 직원 50명; the words deny 대전 and give no 50."""
+    llm = ScriptedLLM(reply(places=[{"region": "대전", "role": "지사", "negated": False}],
+                            employees="50", industry="정보통신업"))  # fmt: skip
+    p = ModelProfileReader(llm, today=TODAY)(SEOUL_STARTUP)
+    assert all(pl.negated for pl in p.places if pl.region == "대전")
+    assert p.employees is None and p.source == "model+patterns"
+    assert check_notice(card(DAEJEON), p, NOW).verdict == "ineligible"
+    assert llm.schemas[0] == profile_schema()
+
+
+def test_the_model_adds_what_the_patterns_missed_and_disputes_leave_a_field_unknown() -> None:
+    words = "우리 회사 식구는 대표 포함 일곱 명, 법인은 아니고 개인사업자, 직원 7명, 대구 공장"
+    llm = ScriptedLLM(reply(employees="7", corporation="개인사업자", ceo_age="",
+                            places=[{"region": "대구", "role": "공장", "negated": False}]))  # fmt: skip
+    p = ModelProfileReader(llm, today=TODAY)(words)
+    assert p.employees == 7 and p.corporation is False and p.disputed == []
+    disputing = ScriptedLLM(reply(employees="7", size="중견기업"))
+    q = ModelProfileReader(disputing, today=TODAY)("직원 7명 중소기업, 중견기업 진입 예정은 없음")
+    assert q.size is None and "기업 규모" in q.disputed  # patterns: 중소기업, model: 중견기업
+
+
+def test_without_a_model_the_patterns_answer() -> None:
+    from serving import LLMUnavailableError
+
+    p = ModelProfileReader(FailingLLM(LLMUnavailableError("down")), today=TODAY)(SEOUL_STARTUP)
+    assert p.source == "patterns" and Place("대전", "지사", True) in p.places
+    junk = ModelProfileReader(ScriptedLLM("not json"), today=TODAY)(DOMESTIC)
+    assert junk.source == "patterns" and junk.export == "없음"
+
+
+def test_merge_keeps_denials() -> None:
+    a = parse_profile("대전 소재 기업", TODAY)
+    b = parse_profile("대전에는 사무소가 없습니다", TODAY)
+    merged = merge(a, b)
+    assert not any(pl.region == "대전" and not pl.negated and pl.role == "지사"
+                   for pl in merged.places)  # fmt: skip
+
+
+@pytest.mark.llm
+def test_the_bundled_model_reads_a_profile_under_the_schema(llm: object) -> None:
+    reader = ModelProfileReader(llm, today=TODAY)  # type: ignore[arg-type]
+    p = reader(SEOUL_STARTUP)
+    assert p.source == "model+patterns"  # the schema request worked and was read
+    assert not any(pl.region == "대전" and not pl.negated for pl in p.places)
+    assert check_notice(card(DAEJEON), p, NOW).verdict == "ineligible"
+    q = reader(DOMESTIC)
+    assert q.export != "실적" and check_notice(card(EXPORT), q, NOW).verdict == "ineligible"
