@@ -97,3 +97,87 @@ def test_the_rule_catches_a_reach_into_a_sibling(
     assert "imports search.index" in found
     assert "rag must not depend on ingest" in found and "imports ingest.cli" in found
     assert "rag must not depend on ui" in found
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _resolve(path: Path, node: ast.ImportFrom) -> list[str]:
+    """The modules of ours an import statement loads (relative ones resolved; a name that
+    is a submodule counts as that submodule)."""
+    here = _module_name(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
+    if node.level:
+        base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+        module = ".".join([*base, *([node.module] if node.module else [])])
+    else:
+        module = node.module or ""
+    out = [module]
+    for alias in node.names:
+        sub = f"{module}.{alias.name}"
+        if (ROOT / Path(*sub.split("."))).with_suffix(".py").is_file() or (
+            ROOT / Path(*sub.split(".")) / "__init__.py"
+        ).is_file():
+            out.append(sub)
+    return out
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports, TYPE_CHECKING imports included."""
+    ours = (*PACKAGES, "axa_wiring", "axa_settings")
+    paths = [p for _, p in _modules()] + [ROOT / "axa_settings.py"]
+    names = {_module_name(p) for p in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                deps.update(m for m in _resolve(path, node) if m in names)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name in names)
+        graph[_module_name(path)] = {d for d in deps if d.split(".")[0] in ours}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected set of two or more modules (Tarjan), and self-imports."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1 or v in graph.get(v, ()):
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    """Package __init__ files re-export their modules, so a module that imports its own
+    package's front door (or two modules that import each other, even for type hints only)
+    makes a circle: the import order then decides what exists."""
+    graph = import_graph()
+    assert "ui.operator_desk" in graph["ui.admin_upload_tab"]  # type-only imports count too
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"d"}}) == [["a", "b", "c"], ["d"]]
+    assert cycles(graph) == []

@@ -13,7 +13,7 @@ from ingest import ManifestRow
 from .escape import plain
 
 if TYPE_CHECKING:
-    from .admin import OperatorDesk
+    from .operator_desk import OperatorDesk
 
 STATUS = {"indexed": "색인됨", "failed": "실패"}
 HEADERS = ["파일", "상태", "쪽", "조각", "종류", "지역", "기관", "날짜", "오류", "갱신(UTC)"]

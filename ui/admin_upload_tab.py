@@ -13,8 +13,8 @@ from ingest import FileResult, Outcome
 from .escape import plain
 
 if TYPE_CHECKING:
-    from .admin import OperatorDesk
     from .admin_documents_tab import DocumentsTab
+    from .operator_desk import OperatorDesk
 
 OUTCOME = {Outcome.ADDED: "추가", Outcome.UPDATED: "갱신", Outcome.SKIPPED: "변경 없음",
            Outcome.FAILED: "실패", Outcome.REMOVED: "삭제"}  # fmt: skip
