@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+if [ -n "${CI:-}" ] && [ ! -d ../shared/corpus/docs ]; then
+  echo "[test] CI: ../shared/corpus/docs is missing; the corpus and eligibility tests need it" \
+       "(they would only be skipped). Check out the steering repo's shared/ beside this one." >&2
+  exit 1
+fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy  # the packages, per [tool.mypy] in pyproject.toml
