@@ -22,7 +22,7 @@ from pydantic import SecretStr
 
 from axa_settings import Settings
 from ingest import ControlServer
-from rag import Assistant
+from rag import AnswerSettings, Assistant
 from rag.api import CompletionService, build_api
 from tests.fakes import ScriptedLLM
 from tests.test_security import SlowLLM
@@ -33,6 +33,8 @@ from ui.operator_login import LoginLimiter
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 ASK_DATA = [Q, None, None, [], [], [], "", "", False]
+
+GENERATE = AnswerSettings(mode="generate")  # the model writes; the guards check
 
 
 class CountingSite:
@@ -221,7 +223,7 @@ def test_a_foreign_host_name_is_refused_even_with_a_matching_origin(tmp_path: Pa
 
 
 def test_the_api_checks_the_host_too(sample_retriever: object) -> None:
-    assistant = Assistant(sample_retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."))  # type: ignore[arg-type]
+    assistant = Assistant(sample_retriever, ScriptedLLM("총 예산은 236억 원입니다 [1]."), GENERATE)  # type: ignore[arg-type]
     hosts = Settings().hosts_for("127.0.0.1")
     api = TestClient(build_api(CompletionService(assistant), allowed_hosts=hosts),
                      base_url="http://127.0.0.1:8090")  # fmt: skip
@@ -281,7 +283,7 @@ def test_model_links_are_dead_in_the_browser(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("chromium not installed (scripts/setup.sh installs it as root)")
         pytest.skip("chromium not installed")
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", answer_mode="generate")  # the model writes
     with toy_chat(settings, ScriptedLLM(HOSTILE)) as url, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True,
                                     args=["--no-sandbox"])  # fmt: skip

@@ -84,7 +84,7 @@ class WebGuard:
         events: PublicEvents | None = None,
         rate: RateLimit | None = None,
         pending: Callable[[str], int] | None = None,
-        max_pending: int = 2,
+        max_pending: int = 4,
         hosts: frozenset[str] | None = None,
         sweeper: TempSweeper | None = None,
     ) -> None:

@@ -39,7 +39,7 @@ def build_server(
     max_file_mb: float = 100.0,
     max_body_kb: int = 256,
     rate_per_min: int = 0,
-    queued_per_client: int = 2,
+    queued_per_client: int = 4,
     allowed_hosts: frozenset[str] | None = None,
     temp_dir: Path | None = None,
 ) -> FastAPI:
