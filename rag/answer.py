@@ -107,8 +107,8 @@ class AnswerSettings:
     # "select": the model picks numbered units under a JSON schema and code quotes them
     # (selection.py); "generate": the model writes the answer, the guards check it.
     mode: str = "select"
-    select_max_units: int = 16  # units shown to the model (the prompt's length: first token)
-    select_max_chars: int = 1600
+    select_max_units: int = 10  # units shown to the model (the prompt's length: first token)
+    select_max_chars: int = 900
     select_max_tokens: int = 160
     select_passages: int = 6  # passages whose units compete for the shortlist (recall)
 
@@ -331,22 +331,13 @@ class Assistant:
                 if second is not None and not (about and _unnamed(second[0], hits, about)):
                     text, refused = second
                     checks["second_look"] = int(cited_refs(text, len(hits))[0])
-        end = time.perf_counter()
-        timings["ttft_s"] = round((first or end) - t0, 3)
-        timings["total_s"] = round(end - t0, 3)
-        sources = [] if refused else cited_sources(text, hits)
-        if refused:
-            text = REFUSAL
-        elif routed is not None and routed.deadline:
-            checks["deadline"] = routed.deadline
-            text = f"{text}\n\n※ {routed.deadline}"
-        if not refused and (note := year_note(question, [f"{s.title} {s.file}" for s in sources])):
-            checks["year_note"] = note  # also under a deadline: that deadline is another year's
-            text = f"{text}\n\n{note}"
-        out.result = Answer(asked, text, refused, sources, timings=timings, query=question,
-                            related=related if refused else [], checks=checks)  # fmt: skip
-        if first is None:  # everything was held back (a refusal): a plain client sees the end
-            yield text
+        if first is not None:
+            timings["ttft_s"] = round(first - t0, 3)
+        # a streamed answer is replaced by the checked one (result.answer); one held back
+        # whole (a refusal) is yielded so that a plain client sees it
+        yield from self._finish(asked, question, text, refused, hits, routed, related, out, t0,
+                                timings, checks, streamed=first is not None,
+                                version=PROMPT_VERSION)  # fmt: skip
 
     def _select(
         self, asked: str, question: str, hits: list[Hit], routed: Routed | None,
@@ -423,10 +414,12 @@ class Assistant:
         self, asked: str, question: str, text: str, refused: bool, hits: list[Hit],
         routed: Routed | None, related: list[Source], out: AnswerStream, t0: float,
         timings: dict[str, float], checks: dict[str, object], shown: str = "",
+        streamed: bool = False, version: str = SELECT_VERSION,
     ) -> Iterator[str]:  # fmt: skip
         """The notes every answer ends with (deadline status, another year's document), the
         sources it cites, the timings; the text is yielded past what was `shown` already
-        (readers replace what streamed with `result.answer` in any case)."""
+        (readers replace what streamed with `result.answer` in any case), or not at all when
+        the model's own text was `streamed`."""
         end = time.perf_counter()
         timings["total_s"] = round(end - t0, 3)
         timings.setdefault("ttft_s", timings["total_s"])
@@ -439,10 +432,11 @@ class Assistant:
         if not refused and (note := year_note(question, [f"{s.title} {s.file}" for s in sources])):
             checks["year_note"] = note  # also under a deadline: that deadline is another year's
             text = f"{text}\n\n{note}"
-        out.result = Answer(asked, text, refused, sources, prompt_version=SELECT_VERSION,
+        out.result = Answer(asked, text, refused, sources, prompt_version=version,
                             timings=timings, query=question,
                             related=related if refused else [], checks=checks)  # fmt: skip
-        yield text[len(shown) :] if shown and text.startswith(shown) else text
+        if not streamed:
+            yield text[len(shown) :] if shown and text.startswith(shown) else text
 
     def _asked(self, question: str) -> Asked:
         sparse = self.retriever.sparse

@@ -12,6 +12,7 @@ import pytest
 
 from ingest import Manifest
 from notices import read_card
+from tests.conftest import free_port
 from tests.test_notices import NOTICE, _doc
 
 
@@ -34,7 +35,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AXA_DATA_DIR": str(data)}
+    # no LLM server answers on this port: the company is read by the rules alone
+    env = {**os.environ, "AXA_DATA_DIR": str(data), "AXA_LLM_PORT": str(free_port())}
     exe = Path(sys.executable).parent / args[0]
     return subprocess.run([str(exe), *args[1:]], env=env, capture_output=True, text=True,
                           timeout=120)  # fmt: skip

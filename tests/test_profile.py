@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,63 @@ def test_the_bundled_model_reads_a_profile_under_the_schema(llm: object) -> None
     assert check_notice(card(DAEJEON), p, NOW).verdict == "ineligible"
     q = reader(DOMESTIC)
     assert q.export != "실적" and check_notice(card(EXPORT), q, NOW).verdict == "ineligible"
+
+
+DAEJEON_NOTICE = """# 2026년 대전 AI 실증 지원사업 참여기업 모집 공고
+
+대전광역시 공고 제2026-7호
+
+## 1. 지원대상
+
+- 대전에 본사, 지사 또는 기업부설연구소가 소재한 기업
+
+## 2. 신청 방법
+
+- 신청기간 : 2026. 3. 9.(월) ~ 2026. 12. 27.(일) 18:00까지
+- 신청방법 : 대전 AI센터 누리집 온라인 접수
+"""
+
+
+def test_a_denial_shown_corrected_and_checked_again_in_the_browser(tmp_path: Path) -> None:
+    """Issue 31 in Chromium: a profile with a denial is read (no model answers here: the
+    rule reader), shown back, corrected in the form, and checked again without the model."""
+    import os
+    import shutil
+
+    from axa_settings import Settings
+    from tests.web_probe import toy_chat
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium not installed (scripts/setup.sh installs it as root)")
+        pytest.skip("chromium not installed")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "대전_AI실증_모집공고.md").write_text(DAEJEON_NOTICE, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", today=date(2026, 6, 20))
+    with toy_chat(settings, ScriptedLLM("not json"), corpus) as url, \
+            sync_api.sync_playwright() as p:  # fmt: skip
+        browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                    args=["--no-sandbox"])  # fmt: skip
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto(url + "/")
+        page.get_by_role("tab", name="자격 확인").click()
+        page.fill("#profile textarea", SEOUL_STARTUP)
+        page.click("#eligibility-check")
+        page.wait_for_selector("#eligibility-results [data-verdict='ineligible']", timeout=60_000)
+        shown = page.inner_text("#eligibility-profile")
+        assert "서울 본사" in shown and "대전 지사 없음" in shown  # the denial, shown back
+        results = page.inner_text("#eligibility-results")
+        assert "미충족" in results and "대전에 본사, 지사 또는 기업부설연구소" in results
+        page.click("#eligibility-form")  # open 회사 정보 고치기
+        places = page.locator("#edit-places textarea")
+        assert "대전 지사 없음" in places.input_value()
+        places.fill("서울 본사, 대전 연구소")
+        page.click("#eligibility-recheck")
+        page.wait_for_selector("#eligibility-results [data-verdict='eligible']", timeout=60_000)
+        assert "고친 정보" in page.inner_text("#eligibility-profile")
+        assert "대전 연구소" in page.inner_text("#eligibility-profile")
+        assert page.locator("#eligibility-results li.axa-met").count() == 1
+        browser.close()

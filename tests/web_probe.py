@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -48,9 +49,9 @@ def serve(app: FastAPI, settings: Settings | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def toy_chat(settings: Settings, llm: ChatModel) -> Iterator[str]:
-    """The whole web app (chat, guard, queue) over the sample corpus with the toy embedder and
-    the given model, on loopback; yields its base URL."""
+def toy_chat(settings: Settings, llm: ChatModel, corpus: Path | None = None) -> Iterator[str]:
+    """The whole web app (chat, guard, queue) over the sample corpus (or `corpus`) with the
+    toy embedder and the given model, on loopback; yields its base URL."""
     from axa_wiring import make_ingestor
     from rag import FeedbackStore
     from search import open_store
@@ -60,7 +61,7 @@ def toy_chat(settings: Settings, llm: ChatModel) -> Iterator[str]:
 
     store = open_store(settings, embedder=ToyEmbedder())
     ingestor = make_ingestor(settings, store)
-    assert ingestor.ingest([SAMPLE_CORPUS]).ok
+    assert ingestor.ingest([corpus or SAMPLE_CORPUS]).ok
     feedback = FeedbackStore(settings.feedback_path)
     try:
         with serve(make_server(settings, store, llm, feedback, ingestor), settings) as url:
