@@ -84,8 +84,11 @@ class OpenAIChatModel:
                 stream=True,
                 extra_body=body,
             )
-        except (openai.BadRequestError, openai.UnprocessableEntityError):
-            if json_schema is None or self.json_format != "auto":
+        except openai.APIStatusError as exc:
+            # llama-cpp-python answers OpenAI's form with 500 (its validation), others 400/422
+            said = f"{exc.message} {exc.body}"
+            refused_form = exc.status_code in (400, 422) or "response_format" in said
+            if json_schema is None or self.json_format != "auto" or not refused_form:
                 raise
             log.info("LLM at %s refused OpenAI's json_schema; using json_object + schema",
                      self.base_url)  # fmt: skip

@@ -195,9 +195,9 @@ def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Pat
     again.release()
 
 
-def _openai_stub(refuse_json_schema: bool) -> tuple[FastAPI, list[dict]]:
-    """An OpenAI-compatible server that records request bodies and, like llama-cpp-python's,
-    may refuse OpenAI's `json_schema` response format with 422."""
+def _openai_stub(refuse_json_schema: int) -> tuple[FastAPI, list[dict]]:
+    """An OpenAI-compatible server that records request bodies and may refuse OpenAI's
+    `json_schema` response format with that status (llama-cpp-python: 500)."""
     seen: list[dict] = []
     app = FastAPI()
 
@@ -207,7 +207,8 @@ def _openai_stub(refuse_json_schema: bool) -> tuple[FastAPI, list[dict]]:
         seen.append(body)
         kind = (body.get("response_format") or {}).get("type")
         if refuse_json_schema and kind == "json_schema":
-            return JSONResponse({"detail": "type must be text or json_object"}, 422)
+            return JSONResponse({"detail": "response_format.type: 'text' or 'json_object'"},
+                                refuse_json_schema)  # fmt: skip
         chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
                  "choices": [{"index": 0, "delta": {"content": '{"ok": 1}'}}]}  # fmt: skip
         return Response(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n",
@@ -217,12 +218,13 @@ def _openai_stub(refuse_json_schema: bool) -> tuple[FastAPI, list[dict]]:
 
 
 @pytest.mark.parametrize(("refuses", "json_format", "sent"), [
-    (False, "openai", ["json_schema"]),
-    (False, "llama-cpp", ["json_object"]),
-    (True, "auto", ["json_schema", "json_object"]),  # refused once, then llama-cpp's form
+    (0, "openai", ["json_schema"]),
+    (0, "llama-cpp", ["json_object"]),
+    (422, "auto", ["json_schema", "json_object"]),  # refused once, then llama-cpp's form
+    (500, "auto", ["json_schema", "json_object"]),  # llama-cpp-python's way of refusing it
 ])  # fmt: skip
 def test_a_json_schema_is_sent_in_the_form_the_server_takes(
-    refuses: bool, json_format: str, sent: list[str]
+    refuses: int, json_format: str, sent: list[str]
 ) -> None:
     app, seen = _openai_stub(refuses)
     model = OpenAIChatModel("http://testserver/v1", "m", max_retries=0,
