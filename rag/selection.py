@@ -29,7 +29,9 @@ RULE_LEAD = "문서에 예/아니요로 적혀 있지는 않지만, 관련 규�
 
 
 Terms = Callable[[str], list[str]]
-ANSWER_SHARE = 0.6  # of an answer's content morphemes a unit must hold to hold the answer
+ANSWER_SHARE = 0.6  # of an answer's content morphemes a unit must hold, when it states numbers
+WORDS_SHARE = 0.8  # the same for an answer in words only (the model adds a word or two)
+QUESTION_SHARE = 0.5  # of the question's content morphemes a unit quoted without an answer holds
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,10 @@ class Selection:
         return not any(p.units for p in self.parts)
 
     def answered(self, yes_no: bool) -> list[bool]:
-        """Which parts have something to show: an answer a unit holds; for a yes/no question
-        the rule chosen (its verdict is the model's, so only the rule is shown); units chosen
-        with no answer written (quoted as they are)."""
-        return [bool(p.units) and (bool(p.value) or yes_no or p.type == "yes_no"
-                                   or not p.dropped_answer) for p in self.parts]  # fmt: skip
+        """Which parts have something to show: an answer a unit holds, or statements the model
+        chose that bear on the question (quoted; for a yes/no question the rule, never the
+        model's verdict)."""
+        return [bool(p.units) for p in self.parts]
 
 
 def _squash(text: str) -> str:
@@ -67,6 +68,10 @@ def _squash(text: str) -> str:
 _COUNTED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([가-힣%]?)")
 
 
+# plans and reports write years short: "('23.12월)", "’24년"
+_SHORT_YEAR = re.compile(r"['‘’`](\d{2})(?=[.\s년~\-)월]|$)")
+
+
 def holds(unit_text: str, answer: str, terms: Terms) -> bool:
     """The unit states the answer: spacing aside it contains it; or every amount and date of
     the answer is in the unit by value (3억 원 = 300,000,000원), every other number with the
@@ -74,6 +79,7 @@ def holds(unit_text: str, answer: str, terms: Terms) -> bool:
     there too (most of them when the answer states a number, all of them otherwise)."""
     if not answer.strip():
         return False
+    unit_text = _SHORT_YEAR.sub(r"20\1", unit_text)  # "('23.12월)" holds "2023년 12월"
     plain_unit = _squash(unit_text).replace(",", "")
     plain_answer = _squash(answer).rstrip(".").replace(",", "")
     if len(re.sub(r"[\d.]", "", plain_answer)) >= 2 and plain_answer in plain_unit:
@@ -86,19 +92,21 @@ def holds(unit_text: str, answer: str, terms: Terms) -> bool:
     if not valued:
         for number, counter in _COUNTED.findall(answer):
             digits = re.escape(number.replace(",", ""))
+            if counter == "년" and re.fullmatch(r"(?:19|20)\d\d", number):
+                counter = ""  # a year: "2023.12월" and "'23년" write it without its 년
             # "1" is not held by "1:1" or "제2026-46호": a number stands as a number there
-            alone = rf"(?<![\d.:\-]){digits}{re.escape(counter)}" + (
-                "" if counter else r"(?![\d:\-])"
-            )
+            after = "" if counter else r"(?![\d:\-])"
+            before = r"(?<!\d)" if counter in ("월", "일") else r"(?<![\d.:\-])"  # "2023.12월"
+            alone = rf"{before}{digits}{re.escape(counter)}{after}"
             if not re.search(
                 alone, re.sub(r"(?<=\d)\s+(?=[가-힣%])", "", unit_text).replace(",", "")
             ):
                 return False
-    words = set(terms(answer))
+    words = {w for w in terms(answer) if not re.fullmatch(r"[\d.,]+", w)}  # numbers: above
     if not words:
         return bool(facts)
     share = len(words & set(terms(unit_text))) / len(words)
-    return share >= (ANSWER_SHARE if facts else 1.0)
+    return share >= (ANSWER_SHARE if facts else WORDS_SHARE)
 
 
 def _said(unit: Unit) -> str:
@@ -134,7 +142,12 @@ def _part(
         holding, rest = ([best] if best is not None else []), []
     if not holding:
         dropped.append(f"answer {answer!r} (no unit holds it)")
-        return PartChoice(kind, tuple(chosen), "", verdict, dropped_answer=answer)
+        # its words are not shown; the statements it chose are, when they bear on the question
+        wanted = len(set(terms(question))) or 1
+        bearing = tuple(
+            n for n in chosen if _shared(question, units[n], terms) / wanted >= QUESTION_SHARE
+        )
+        return PartChoice(kind, bearing, "", verdict, dropped_answer=answer)
     return PartChoice(kind, tuple(holding + rest), answer, verdict)
 
 

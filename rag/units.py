@@ -20,10 +20,11 @@ Terms = Callable[[str], list[str]]
 _HEADING_PATH = re.compile(r"^\(([^()\n]{1,120})\)\n")
 # "□ 지원대상", "1. 사업개요", "Ⅱ. 신청방법", "가. 지원내용": a short line that names a section
 _HEADING = re.compile(
-    r"^\s*(?:[□■◆◇▣]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.|\d{1,2}\.|[가-하]\.|0[1-9](?=\s+[가-힣]))\s*\S"
+    r"^\s*(?:[□■◆◇▣]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.|\d{1,2}\.(?!\d)|[가-하]\.|0[1-9](?=\s+[가-힣]))\s*\S"
 )
 _SENTENCE_END = re.compile(r"(?:다|요|음|함|임|것|됨|함\)|[.!?。:])\s*$")
-_MARKER = re.compile(r"^\s*(?:[-*•○□■▪※◦·ㅇ▶►]|\d{1,2}[.)]|[가-하][.)]|\(\d{1,2}\)|[①-⑳])\s*")
+# a list marker; "3.0%" is a number, not item 3
+_MARKER = re.compile(r"^\s*(?:[-*•○□■▪※◦·ㅇ▶►]|\d{1,2}[.)](?!\d)|[가-하][.)]|\(\d{1,2}\)|[①-⑳])\s*")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
 MAX_UNIT_CHARS = 320
 
@@ -42,7 +43,9 @@ class Unit:
 
 
 def _is_heading(line: str) -> bool:
-    return bool(_HEADING.match(line)) and len(line) <= 40 and not _SENTENCE_END.search(line)
+    """ "□ 지원대상", "1. 사업개요": a marker and a few words, no sentence, no figure."""
+    return (bool(_HEADING.match(line)) and len(line) <= 30 and not _SENTENCE_END.search(line)
+            and not re.search(r"\d\s*[%억만원]", line))  # fmt: skip
 
 
 def _markdown_rows(lines: list[str]) -> list[str]:

@@ -220,3 +220,25 @@ def test_a_yes_no_answer_must_name_what_is_asked(sample_retriever: Retriever) ->
     ans = select_assistant(sample_retriever,
                            ScriptedLLM(reply(part("yes_no", [n], verdict="yes")))).ask(q)  # fmt: skip
     assert ans.refused and ans.checks["unnamed"]
+
+
+def test_a_year_written_short_holds_the_year_in_full(kiwi: object) -> None:
+    from rag.selection import holds
+    from search import KiwiBM25
+
+    terms = KiwiBM25(kiwi).terms  # type: ignore[arg-type]
+    assert holds("범국민 추진본부 구성(’23.12월)", "2023년 12월", terms)
+    assert not holds("범국민 추진본부 구성(’23.12월)", "2024년 12월", terms)
+    assert not holds("금리는 3.12% 수준", "12월", terms)
+
+
+def test_an_answer_no_statement_holds_leaves_only_statements_that_bear_on_the_question() -> None:
+    """Its words are not shown; what it chose is quoted if it shares half the question's."""
+    units = [Unit(1, 1, "착한가격업소 지정 확대, 배달료 지원, 이용객 인센티브 제공"),
+             Unit(2, 1, "올해 날씨는 맑았다")]  # fmt: skip
+    q = "착한가격업소 지원책은 무엇인가요?"
+    sel = parse_selection(reply(part("list", [1, 2], "배달료와 캐시백을 드립니다")), 1, units,
+                          words, [q])  # fmt: skip
+    assert sel.parts[0].value == "" and sel.parts[0].units == (1,)
+    out = compose(q, [q], sel, units)
+    assert out.text.startswith("문서에 적힌 내용은 다음과 같습니다.") and "캐시백" not in out.text
