@@ -254,6 +254,6 @@ def test_the_bundled_server_keeps_the_selection_schema(llm: OpenAIChatModel) -> 
                                json_schema=selection_schema(1, 3)))  # fmt: skip
     data = json.loads(reply)
     [part] = data["parts"]
-    assert set(part) == {"type", "units", "value", "verdict"}
+    assert set(part) == {"answer", "units", "type", "verdict"}
     assert all(n in (1, 2, 3) for n in part["units"])
     assert part["type"] in ("value", "list", "yes_no", "procedure", "none")
