@@ -259,20 +259,22 @@ class Assistant:
         yield ""  # sources are known: readers may show them now (the model takes seconds)
         if routed is not None and (exact := deadline_answer(routed, question)):
             # the notice's own period, read at ingest: no model can state it more exactly
-            text = f"{exact}\n\n※ {routed.deadline}" if routed.deadline else exact
-            timings["ttft_s"] = timings["total_s"] = round(time.perf_counter() - t0, 3)
-            checks: dict[str, object] = {"card": "period", "card_answer": True}
-            card = routed.card
-            if note := year_note(question, [f"{card.program} {card.file}"]):
-                checks["year_note"] = note  # "2026년도 … 언제부터?" over the 2025 notice
-                text = f"{text}\n\n{note}"
-            out.result = Answer(asked, text, False, cited_sources(text, hits), timings=timings,
-                                query=question, checks=checks)  # fmt: skip
-            yield text
+            yield self._period(asked, question, exact, hits, routed, out, t0, timings)
             return
         if s.mode == "select":
             yield from self._select(asked, question, hits, routed, related, out, t0, timings)
             return
+        yield from self._generate(asked, question, hits, routed, related, passages, out, t0,
+                                  timings)  # fmt: skip
+
+    def _generate(
+        self, asked: str, question: str, hits: list[Hit], routed: Routed | None,
+        related: list[Source], passages: list[PromptPassage], out: AnswerStream, t0: float,
+        timings: dict[str, float],
+    ) -> Iterator[str]:  # fmt: skip
+        """`AXA_ANSWER_MODE=generate`: the model writes, streamed as it comes (a refusal held
+        back whole); guards then check what it wrote."""
+        s = self.settings
         today = (self._today or date.today()).isoformat()
         messages = build_messages(question, passages, today=today)
         parts: list[str] = []
@@ -293,8 +295,24 @@ class Assistant:
             if close is not None:
                 close()
         text = "".join(parts).strip()
+        text, refused, checks = self._checked(question, text, hits, routed, passages, today)
+        if first is not None:
+            timings["ttft_s"] = round(first - t0, 3)
+        # a streamed answer is replaced by the checked one (result.answer); one held back
+        # whole (a refusal) is yielded so that a plain client sees it
+        yield from self._finish(asked, question, text, refused, hits, routed, related, out, t0,
+                                timings, checks, streamed=first is not None,
+                                version=PROMPT_VERSION)  # fmt: skip
+
+    def _checked(
+        self, question: str, text: str, hits: list[Hit], routed: Routed | None,
+        passages: list[PromptPassage], today: str,
+    ) -> tuple[str, bool, dict[str, object]]:  # fmt: skip
+        """A written answer after its guards: citations fixed, sentences with numbers no
+        passage holds dropped, the rule quoted or a second look when the model refused."""
+        s = self.settings
         refused = not text or is_refusal(text)
-        checks = {"card": routed.field} if routed is not None else {}
+        checks: dict[str, object] = {"card": routed.field} if routed is not None else {}
         if parts := self._parts(question):
             checks["parts"] = " | ".join(parts)
         about = self._asked(question) if s.rule_look and is_yes_no(question) else None
@@ -331,13 +349,24 @@ class Assistant:
                 if second is not None and not (about and _unnamed(second[0], hits, about)):
                     text, refused = second
                     checks["second_look"] = int(cited_refs(text, len(hits))[0])
-        if first is not None:
-            timings["ttft_s"] = round(first - t0, 3)
-        # a streamed answer is replaced by the checked one (result.answer); one held back
-        # whole (a refusal) is yielded so that a plain client sees it
-        yield from self._finish(asked, question, text, refused, hits, routed, related, out, t0,
-                                timings, checks, streamed=first is not None,
-                                version=PROMPT_VERSION)  # fmt: skip
+        return text, refused, checks
+
+    def _period(
+        self, asked: str, question: str, exact: str, hits: list[Hit], routed: Routed,
+        out: AnswerStream, t0: float, timings: dict[str, float],
+    ) -> str:  # fmt: skip
+        """The application period as the notice's card has it, with its year noted when the
+        question asks about another year."""
+        text = f"{exact}\n\n※ {routed.deadline}" if routed.deadline else exact
+        timings["ttft_s"] = timings["total_s"] = round(time.perf_counter() - t0, 3)
+        checks: dict[str, object] = {"card": "period", "card_answer": True}
+        card = routed.card
+        if note := year_note(question, [f"{card.program} {card.file}"]):
+            checks["year_note"] = note  # "2026년도 … 언제부터?" over the 2025 notice
+            text = f"{text}\n\n{note}"
+        out.result = Answer(asked, text, False, cited_sources(text, hits), timings=timings,
+                            query=question, checks=checks)  # fmt: skip
+        return text
 
     def _select(
         self, asked: str, question: str, hits: list[Hit], routed: Routed | None,

@@ -181,3 +181,33 @@ def test_no_module_imports_itself_round_a_circle() -> None:
     assert "ui.operator_desk" in graph["ui.admin_upload_tab"]  # type-only imports count too
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"d"}}) == [["a", "b", "c"], ["d"]]
     assert cycles(graph) == []
+
+
+MAX_FUNCTION_LINES = 80
+
+
+def _long_functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.name}:{node.lineno} {node.name} ({lines} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (lines := (node.end_lineno or node.lineno) - node.lineno + 1) > MAX_FUNCTION_LINES
+    ]
+
+
+def test_no_library_function_is_longer_than_80_lines() -> None:
+    """A function over 80 lines hides its steps; split it into named ones."""
+    long = [f for _, path in _modules() for f in _long_functions(path)]
+    assert long == []
+
+
+def test_the_length_rule_sees_a_long_function(tmp_path: Path) -> None:
+    def source(lines: int) -> str:
+        body = "\n".join(f"    x{i} = {i}" for i in range(lines - 1))
+        return f"async def f() -> None:\n{body}\n"
+
+    (tmp_path / "short.py").write_text(source(MAX_FUNCTION_LINES), encoding="utf-8")
+    (tmp_path / "long.py").write_text(source(MAX_FUNCTION_LINES + 1), encoding="utf-8")
+    assert _long_functions(tmp_path / "short.py") == []
+    assert _long_functions(tmp_path / "long.py") == ["long.py:1 f (81 lines)"]

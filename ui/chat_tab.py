@@ -246,61 +246,33 @@ class ChatLimits:
     max_turns: int = 30
 
 
-def build_chat_tab(
-    assistant: Assistant,
-    rows: list[ManifestRow],
-    *,
-    limits: ChatLimits,
-    feedback: FeedbackStore | None = None,
-    settings_summary: dict[str, object] | None = None,
-    open_notices: Callable[[], list[str]] | None = None,
-) -> ChatTab:
-    """`open_notices`: the documents of notices open now ("접수 중인 공고만" filter)."""
-    terms = assistant.retriever.sparse.terms
-    choices = filter_choices(rows)
-    private: dict[str, Any] = {"api_visibility": "private"}
-    with gr.Tab("질문하기", id="chat-tab"):
+def _filters(
+    choices: dict[str, list[str]], open_notices: Callable[[], list[str]] | None
+) -> tuple[Any, ...]:
+    """The search-scope inputs, in the order `search_filter` takes them."""
+    with gr.Accordion("검색 범위 (필터)", open=False, elem_id="filters"):
+        f_kind = gr.CheckboxGroup(choices["kinds"], label="문서 종류",
+                                  elem_id="filter-kind")  # fmt: skip
+        f_region = gr.Dropdown(choices["regions"], multiselect=True, label="지역",
+                               elem_id="filter-region")  # fmt: skip
+        f_org = gr.Dropdown(choices["orgs"], multiselect=True, label="발행 기관",
+                            elem_id="filter-org")  # fmt: skip
         with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    label="대화", height=520, elem_id="chat", buttons=["copy"],
-                    placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
-                )  # fmt: skip
-                with gr.Row():
-                    box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, scale=8,
-                                     elem_id="question", autofocus=True)  # fmt: skip
-                    send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
-                gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
-                reset = gr.Button("대화 초기화", variant="secondary", size="sm", elem_id="reset")
-                with gr.Row(visible=feedback is not None):
-                    comment = gr.Textbox(
-                        placeholder="답변에 좋아요·싫어요를 누른 뒤 의견을 남겨 주세요 (선택)",
-                        show_label=False, scale=8, elem_id="feedback-comment",
-                    )  # fmt: skip
-                    send_comment = gr.Button("의견 보내기", scale=1, elem_id="feedback-send")
-                thanks = gr.Markdown("", elem_id="feedback-status")
-            with gr.Column(scale=2):
-                gr.Markdown("### 출처 보기")
-                picker = gr.Radio([], label="답변의 출처", elem_id="source-picker")
-                viewer = gr.HTML(EMPTY, label="근거 문단", elem_id="source-viewer")
-                with gr.Accordion("검색 범위 (필터)", open=False, elem_id="filters"):
-                    f_kind = gr.CheckboxGroup(choices["kinds"], label="문서 종류",
-                                              elem_id="filter-kind")  # fmt: skip
-                    f_region = gr.Dropdown(choices["regions"], multiselect=True, label="지역",
-                                           elem_id="filter-region")  # fmt: skip
-                    f_org = gr.Dropdown(choices["orgs"], multiselect=True, label="발행 기관",
-                                        elem_id="filter-org")  # fmt: skip
-                    with gr.Row():
-                        f_from = gr.Textbox(label="문서 날짜부터", placeholder="2025-01-01",
-                                            elem_id="filter-from")  # fmt: skip
-                        f_to = gr.Textbox(label="까지", placeholder="2026-12-31",
-                                          elem_id="filter-to")  # fmt: skip
-                    f_open = gr.Checkbox(False, label="접수 중인 공고만", elem_id="filter-open",
-                                         visible=open_notices is not None)  # fmt: skip
-    conversation = gr.State([])  # the server's copy of the chat (see `respond`)
-    answers = gr.State({})  # assistant message index -> answer record (feedback, viewer)
-    shown = gr.State(None)  # the answer record whose sources the viewer lists
-    last_feedback = gr.State(None)
+            f_from = gr.Textbox(label="문서 날짜부터", placeholder="2025-01-01",
+                                elem_id="filter-from")  # fmt: skip
+            f_to = gr.Textbox(label="까지", placeholder="2026-12-31",
+                              elem_id="filter-to")  # fmt: skip
+        f_open = gr.Checkbox(False, label="접수 중인 공고만", elem_id="filter-open",
+                             visible=open_notices is not None)  # fmt: skip
+    return f_kind, f_region, f_org, f_from, f_to, f_open
+
+
+def _responder(
+    assistant: Assistant, limits: ChatLimits,
+    open_notices: Callable[[], list[str]] | None, terms: Callable[[str], list[str]],
+) -> Callable[..., Iterator[tuple[Any, ...]]]:  # fmt: skip
+    """The question handler: the passages in the viewer as soon as they are found, the answer
+    streamed, then its record (sources, feedback) kept by the message's index."""
 
     def _respond(
         message: str, history: list[Message], known: dict[int, dict[str, Any]],
@@ -340,6 +312,53 @@ def build_chat_tab(
             yield (displayed(state), state, {**known, len(state) - 1: record}, pick,
                    render(record, label, terms), record)  # fmt: skip
 
+    return _respond
+
+
+def build_chat_tab(
+    assistant: Assistant,
+    rows: list[ManifestRow],
+    *,
+    limits: ChatLimits,
+    feedback: FeedbackStore | None = None,
+    settings_summary: dict[str, object] | None = None,
+    open_notices: Callable[[], list[str]] | None = None,
+) -> ChatTab:
+    """`open_notices`: the documents of notices open now ("접수 중인 공고만" filter)."""
+    terms = assistant.retriever.sparse.terms
+    choices = filter_choices(rows)
+    private: dict[str, Any] = {"api_visibility": "private"}
+    with gr.Tab("질문하기", id="chat-tab"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="대화", height=520, elem_id="chat", buttons=["copy"],
+                    placeholder="지원사업 공고, 매뉴얼, 보고서에 대해 물어보세요.",
+                )  # fmt: skip
+                with gr.Row():
+                    box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, scale=8,
+                                     elem_id="question", autofocus=True)  # fmt: skip
+                    send = gr.Button("보내기", variant="primary", scale=1, elem_id="send")
+                gr.Examples(EXAMPLES, inputs=box, label="예시 질문")
+                reset = gr.Button("대화 초기화", variant="secondary", size="sm", elem_id="reset")
+                with gr.Row(visible=feedback is not None):
+                    comment = gr.Textbox(
+                        placeholder="답변에 좋아요·싫어요를 누른 뒤 의견을 남겨 주세요 (선택)",
+                        show_label=False, scale=8, elem_id="feedback-comment",
+                    )  # fmt: skip
+                    send_comment = gr.Button("의견 보내기", scale=1, elem_id="feedback-send")
+                thanks = gr.Markdown("", elem_id="feedback-status")
+            with gr.Column(scale=2):
+                gr.Markdown("### 출처 보기")
+                picker = gr.Radio([], label="답변의 출처", elem_id="source-picker")
+                viewer = gr.HTML(EMPTY, label="근거 문단", elem_id="source-viewer")
+                f_kind, f_region, f_org, f_from, f_to, f_open = _filters(choices, open_notices)
+    conversation = gr.State([])  # the server's copy of the chat (see `respond`)
+    answers = gr.State({})  # assistant message index -> answer record (feedback, viewer)
+    shown = gr.State(None)  # the answer record whose sources the viewer lists
+    last_feedback = gr.State(None)
+
+    _respond = _responder(assistant, limits, open_notices, terms)
     filters = [f_kind, f_region, f_org, f_from, f_to, f_open]
     for name, trigger in (("ask", box.submit), ("ask_button", send.click)):
         trigger(

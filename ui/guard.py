@@ -68,6 +68,35 @@ def same_origin(origin: str, host: str) -> bool:
     return bool(host) and urlsplit(origin).netloc == host
 
 
+NOT_FOUND = "찾을 수 없습니다."
+_TO_LOGIN = "to login"
+
+
+def _guarded_send(send: Send, *, joining: bool, foreign: bool) -> Send:
+    """`send` with the security headers on every response, no CORS grant to a foreign origin,
+    and Gradio's English "queue full" answered in Korean."""
+    full = False
+    own = {h for h, _ in SECURITY_HEADERS}
+
+    async def guarded(message: Message) -> None:
+        nonlocal full
+        if message["type"] == "http.response.start":
+            if joining and message.get("status") == 503:  # Gradio's queue is full
+                full = True
+                log.warning("queue full: refused a question")
+                await send_json(send, 503, {"detail": QUEUE_FULL}, SECURITY_HEADERS)
+                return
+            kept = [(k, v) for k, v in message.get("headers", [])
+                    if k.lower() not in own
+                    and not (foreign and k.lower().startswith(b"access-control-"))]  # fmt: skip
+            message["headers"] = kept + SECURITY_HEADERS
+        elif full:
+            return  # Gradio's English body: already answered in Korean
+        await send(message)
+
+    return guarded
+
+
 async def _json(send: Send, status: int, message: str) -> None:
     await send_json(send, status, {"error": {"message": message, "type": "refused"}},
                     SECURITY_HEADERS)  # fmt: skip
@@ -116,56 +145,23 @@ class WebGuard:
                    for k, v in scope.get("headers", [])}  # fmt: skip
         path: str = scope.get("path", "")
         method: str = scope.get("method", "GET")
-        host = headers.get("host", "")
-        # /healthz says only "ok": probes (a kubelet asks by pod address) need no host name
-        if self.hosts is not None and path != "/healthz" and not host_allowed(host, self.hosts):
-            log.warning("refused Host %r on %s (not in AXA_ALLOWED_HOSTS)", host[:100], path[:100])
-            await _json(send, 400, BAD_HOST)
-            return
         origin = headers.get("origin")
-        foreign = origin is not None and not same_origin(origin, host)
-        if foreign and (method not in ("GET", "HEAD")):
-            log.warning("refused cross-origin %s %s from %r", method, path[:100], str(origin)[:100])
-            await _json(send, 403, "다른 사이트에서 보낸 요청은 받지 않습니다.")
-            return
-
+        foreign = origin is not None and not same_origin(origin, headers.get("host", ""))
         is_admin = path == ADMIN or path.startswith(ADMIN + "/")
-        if is_admin and path not in (LOGIN, LOGOUT):
-            if self.login is None:
-                await _json(send, 404, "찾을 수 없습니다.")
-                return
-            if not self.login.is_logged_in(headers.get("cookie", "")):
-                if method == "GET" and path in (ADMIN, ADMIN + "/"):
-                    head = [(b"location", LOGIN.encode()), *SECURITY_HEADERS]
-                    await send({"type": "http.response.start", "status": 303, "headers": head})
-                    await send({"type": "http.response.body", "body": b""})
-                    return
-                await _json(send, 401, "운영자 로그인이 필요합니다.")
-                return
-            inner = path[len(ADMIN) :]
-            if not page_route_allowed(inner, admin=True):
-                await _json(send, 404, "찾을 수 없습니다.")
-                return
-        elif not is_admin and not path.startswith(_OWN_ROUTES):
-            if not page_route_allowed(path, admin=False):
-                await _json(send, 404, "찾을 수 없습니다.")
-                return
-
-        upload = is_admin and path.rstrip("/") == ADMIN + _UPLOAD
-        limit = self.max_upload_bytes if upload else self.max_body_bytes
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            await _json(send, 413, too_large(limit))
+        refusal = self._refuse_request(path, method, headers, foreign=foreign, admin=is_admin)
+        if refusal == _TO_LOGIN:
+            head = [(b"location", LOGIN.encode()), *SECURITY_HEADERS]
+            await send({"type": "http.response.start", "status": 303, "headers": head})
+            await send({"type": "http.response.body", "body": b""})
             return
-        if not upload and method in ("POST", "PUT", "PATCH"):
-            try:
-                receive = await read_capped(receive, limit)
-            except BodyTooLarge:
-                await _json(send, 413, too_large(limit))
-                return
-        elif upload:
-            receive = _counted(receive, limit)
-
+        if isinstance(refusal, tuple):
+            await _json(send, *refusal)
+            return
+        capped = await self._capped_body(path, method, headers, receive, admin=is_admin)
+        if isinstance(capped, tuple):
+            await _json(send, *capped)
+            return
+        receive = capped
         joining = path.rstrip("/").endswith("/gradio_api/queue/join")
         if joining and not is_admin and self.events is not None:
             body = await receive()
@@ -175,25 +171,53 @@ class WebGuard:
                 status, detail = refusal
                 await send_json(send, status, {"detail": detail}, SECURITY_HEADERS)
                 return
-        full = False
+        await self.app(scope, receive, _guarded_send(send, joining=joining, foreign=foreign))
 
-        async def guarded_send(message: Message) -> None:
-            nonlocal full
-            if message["type"] == "http.response.start":
-                if joining and message.get("status") == 503:  # Gradio's queue is full
-                    full = True
-                    log.warning("queue full: refused a question")
-                    await send_json(send, 503, {"detail": QUEUE_FULL}, SECURITY_HEADERS)
-                    return
-                kept = [(k, v) for k, v in message.get("headers", [])
-                        if k.lower() not in {h for h, _ in SECURITY_HEADERS}
-                        and not (foreign and k.lower().startswith(b"access-control-"))]  # fmt: skip
-                message["headers"] = kept + SECURITY_HEADERS
-            elif full:
-                return  # Gradio's English body: already answered in Korean
-            await send(message)
+    def _refuse_request(
+        self, path: str, method: str, headers: dict[str, str], *, foreign: bool, admin: bool
+    ) -> tuple[int, str] | str | None:
+        """Why a request must not reach the apps, by its head alone: (status, Korean message),
+        `_TO_LOGIN` for the operator page without a login, or None."""
+        host = headers.get("host", "")
+        # /healthz says only "ok": probes (a kubelet asks by pod address) need no host name
+        if self.hosts is not None and path != "/healthz" and not host_allowed(host, self.hosts):
+            log.warning("refused Host %r on %s (not in AXA_ALLOWED_HOSTS)", host[:100], path[:100])
+            return 400, BAD_HOST
+        if foreign and (method not in ("GET", "HEAD")):
+            origin = headers.get("origin", "")
+            log.warning("refused cross-origin %s %s from %r", method, path[:100], origin[:100])
+            return 403, "다른 사이트에서 보낸 요청은 받지 않습니다."
+        if admin and path not in (LOGIN, LOGOUT):
+            if self.login is None:
+                return 404, NOT_FOUND
+            if not self.login.is_logged_in(headers.get("cookie", "")):
+                if method == "GET" and path in (ADMIN, ADMIN + "/"):
+                    return _TO_LOGIN
+                return 401, "운영자 로그인이 필요합니다."
+            if not page_route_allowed(path[len(ADMIN) :], admin=True):
+                return 404, NOT_FOUND
+        elif not admin and not path.startswith(_OWN_ROUTES):
+            if not page_route_allowed(path, admin=False):
+                return 404, NOT_FOUND
+        return None
 
-        await self.app(scope, receive, guarded_send)
+    async def _capped_body(
+        self, path: str, method: str, headers: dict[str, str], receive: Receive, *, admin: bool
+    ) -> Receive | tuple[int, str]:
+        """The body, read under its cap (an upload counted as it streams), or (413, message)."""
+        upload = admin and path.rstrip("/") == ADMIN + _UPLOAD
+        limit = self.max_upload_bytes if upload else self.max_body_bytes
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return 413, too_large(limit)
+        if upload:
+            return _counted(receive, limit)
+        if method in ("POST", "PUT", "PATCH"):
+            try:
+                return await read_capped(receive, limit)
+            except BodyTooLarge:
+                return 413, too_large(limit)
+        return receive
 
     def _refuse_join(self, body: bytes, client: str) -> tuple[int, str] | None:
         """(status, Korean detail) for a join that must not reach Gradio; one log line each."""

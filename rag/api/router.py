@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime, time
 from typing import TypeVar
 
@@ -93,6 +93,22 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
     `allowed_hosts`: the Host names answered (`Settings.hosts_for`); None checks none."""
     app = FastAPI(title="AX-Assist", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url=None)  # fmt: skip
+    router = APIRouter(prefix="/v1", dependencies=[Depends(_bearer(api_key))])
+    _chat_routes(router, service)
+    _notice_routes(router, notices)
+    _error_handlers(app)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(router)
+    app.add_middleware(BodyLimit, limit=max_body_kb * 1024, hosts=allowed_hosts)
+    return app
+
+
+def _bearer(api_key: str | None) -> Callable[[Request], None]:
+    """The /v1 dependency: `Authorization: Bearer <key>` when a key is set."""
 
     def authorised(request: Request) -> None:
         if api_key is None:
@@ -101,7 +117,11 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), api_key.encode()):
             raise StarletteHTTPException(401, "API 키가 없거나 맞지 않습니다.")
 
-    router = APIRouter(prefix="/v1", dependencies=[Depends(authorised)])
+    return authorised
+
+
+def _chat_routes(router: APIRouter, service: CompletionService) -> None:
+    """OpenAI's /models and /chat/completions (streamed as server-sent events or whole)."""
 
     @router.get("/models")
     def models() -> dict[str, object]:
@@ -141,6 +161,10 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
             yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
         yield "data: [DONE]\n\n"
 
+
+def _notice_routes(router: APIRouter, notices: NoticeBoard | None) -> None:
+    """/notices and /eligibility, as of `today` when the client names a day."""
+
     def _board(today: str) -> NoticeBoard:
         if notices is None:
             raise StarletteHTTPException(404, "공고 기능이 켜져 있지 않습니다.")
@@ -171,9 +195,9 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
             raise StarletteHTTPException(400, "profile(회사 설명) 또는 company를 보내 주세요.")
         return board.eligibility(body.profile, body.file)
 
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+
+def _error_handlers(app: FastAPI) -> None:
+    """Every error as OpenAI's error object, in Korean, never a trace."""
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -198,7 +222,3 @@ def build_api(service: CompletionService, *, api_key: str | None = None,
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         status, detail = _known(exc)
         return JSONResponse(ErrorResponse(error=detail).model_dump(), status)
-
-    app.include_router(router)
-    app.add_middleware(BodyLimit, limit=max_body_kb * 1024, hosts=allowed_hosts)
-    return app
