@@ -25,6 +25,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +66,11 @@ def make_corpus(
             dense.append(v / (np.linalg.norm(v) or 1.0))
         text = " ".join(sents[j] for j in pick)[:700]
         sparse.append(bm25.encode_terms([t for j in pick for t in terms[j]]))
-        meta = {"region": [REGIONS[i % len(REGIONS)]], "kind": "공고" if i % 2 else "보고서",
-                "date_key": 20240101 + i % 28}  # fmt: skip
+        meta: dict[str, object] = {
+            "region": [REGIONS[i % len(REGIONS)]],
+            "kind": "공고" if i % 2 else "보고서",
+            "date_key": 20240101 + i % 28,
+        }
         chunks.append(Chunk(f"doc{i // 20}", "sha", f"f{i // 20}.pdf", f"문서 {i // 20}",
                             i % 20 + 1, i, text, metadata=meta))  # fmt: skip
     if sent_vecs is None:
@@ -154,7 +158,7 @@ def main() -> None:
     queries = [(v, bm25.encode_query(q)) for v, q in zip(qvecs, qa[: args.queries], strict=True)]
     region = SearchFilter(regions=("울산",))
 
-    def calls(index: VectorIndex) -> dict[str, object]:
+    def calls(index: VectorIndex) -> dict[str, Callable[..., object]]:
         return {
             "convex": lambda d, s: convex_search(index, d, s, limit=10, prefetch=30)[0],
             "convex+filter": lambda d, s: convex_search(

@@ -131,7 +131,7 @@ def pages_as_chunks(doc: Document) -> list[Chunk]:
 
 def llamaindex_chunks(doc: Document) -> list[Chunk]:
     splitter = SentenceSplitter()  # LlamaIndex defaults: 1024 tokens, 200 overlap
-    out = []
+    out: list[Chunk] = []
     for p in doc.pages:
         for text in splitter.split_text(p.text):
             if text.strip():
@@ -183,7 +183,7 @@ def proximity(terms: list[str], query: set[str], idf: dict[str, float], window: 
     """Share of the query's IDF mass found inside one window of `window` content morphemes:
     a chunk that answers tends to hold the question's words close together."""
     total = sum(idf.get(t, 0.0) for t in query) or 1.0
-    best, seen = 0.0, Counter()
+    best, seen = 0.0, Counter[str]()
     for i, t in enumerate(terms):
         seen[t] += 1
         if i >= window:
@@ -291,10 +291,12 @@ def bigram_rows(
     index = build(tmp, chunks, embedder, bigrams)
     found = searches(index, embedder, bigrams, True, alphas[0])
     rows = [score(f"{label} · BM25+bigrams", items, found["BM25 (Kiwi)"])]
-    rows += [score(f"{label} · convex BM25+bigrams + {a} dense", items,
-                   lambda q, a=a: convex_search(index, embedder.embed_query(q),
-                                                bigrams.encode_query(q), limit=60, prefetch=60,
-                                                alpha=a)[0])
+
+    def convex_at(alpha: float) -> Callable[[str], list[Hit]]:
+        return lambda q: convex_search(index, embedder.embed_query(q), bigrams.encode_query(q),
+                                       limit=60, prefetch=60, alpha=alpha)[0]  # fmt: skip
+
+    rows += [score(f"{label} · convex BM25+bigrams + {a} dense", items, convex_at(a))
              for a in alphas]  # fmt: skip
     index.close()
     return rows

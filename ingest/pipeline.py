@@ -15,10 +15,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeGuard
+from typing import TypeGuard, TypeVar
 
 from notices import CARD_REVISION, read_card
-from search import Document, Embedder, KiwiBM25, VectorIndex
+from search import Chunk, Document, Embedder, KiwiBM25, VectorIndex
 
 from .chunking import KoreanChunker
 from .loaders import (
@@ -35,6 +35,7 @@ from .manifest import Manifest, ManifestRow
 from .metadata import describe
 from .space import DISK_FULL, NOT_TRIED, DiskSpace, is_disk_full
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -222,7 +223,9 @@ class Ingestor:
             yield from self._collect(prechecked, futures)
 
     def _collect(
-        self, prechecked: list[FileResult | _Pending], futures: dict[int, Future]
+        self,
+        prechecked: list[FileResult | _Pending],
+        futures: dict[int, Future[Document | LoadError]],
     ) -> Iterator[FileResult]:
         for item in prechecked:
             if isinstance(item, FileResult):
@@ -379,7 +382,7 @@ class Ingestor:
         outcome = Outcome.UPDATED if job.existed else Outcome.ADDED
         return FileResult(str(path), path.name, outcome, len(doc.pages), len(chunks))
 
-    def _write(self, doc_id: str, sha: str, chunks: list) -> None:
+    def _write(self, doc_id: str, sha: str, chunks: list[Chunk]) -> None:
         """Embed and write a document's points, then drop its other versions' points."""
         text_bytes = sum(len(c.text.encode()) for c in chunks)
         if self.space is not None and not self.space.room_for(
@@ -501,6 +504,6 @@ def _parse_job(
         return LoadError(f"처리 중 오류가 발생했습니다 ({type(exc).__name__})")
 
 
-def _batches(items: list, size: int) -> Iterator[list]:
+def _batches(items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -36,9 +36,9 @@ class FeedbackRow:
     question: str
     answer: str
     refused: bool
-    sources: list[dict]
+    sources: list[dict[str, object]]
     prompt_version: str
-    settings: dict
+    settings: dict[str, object]
 
 
 class FeedbackStore:
@@ -58,9 +58,9 @@ class FeedbackStore:
         question: str,
         answer: str,
         refused: bool,
-        sources: list[dict],
+        sources: list[dict[str, object]],
         prompt_version: str,
-        settings: dict,
+        settings: dict[str, object],
         comment: str = "",
     ) -> int:
         if rating not in (1, -1):

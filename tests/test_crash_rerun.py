@@ -83,6 +83,6 @@ def test_kill_nine_then_rerun_converges(tmp_path: Path) -> None:
     index.close()
     assert len(points) == sum(r.chunks for r in rows.values())  # no duplicates
     for p in points:  # no orphans: every point belongs to the indexed version of its document
-        assert p.payload["doc_sha256"] == rows[p.payload["doc_id"]].sha256
+        assert p.payload is not None and p.payload["doc_sha256"] == rows[p.payload["doc_id"]].sha256
     ids = [str(p.id) for p in points]
     assert len(ids) == len(set(ids))

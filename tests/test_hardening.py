@@ -32,7 +32,7 @@ from ui.guard import TempSweeper
 from ui.operator_login import LoginLimiter
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
-ASK_DATA = [Q, None, None, [], [], [], "", "", False]
+ASK_DATA: list[object] = [Q, None, None, [], [], [], "", "", False]
 
 GENERATE = AnswerSettings(mode="generate")  # the model writes; the guards check
 

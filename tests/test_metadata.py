@@ -130,7 +130,10 @@ def test_ingest_stores_metadata_in_manifest_and_payload(sample_retriever: Retrie
     hits = sample_retriever.retrieve("대구시 AI 대전환 사업의 총 예산은?", 1).hits
     assert hits[0].file == "대구_AI대전환_사업_개요.pdf"
     pts, _ = sample_retriever.index.client.scroll(sample_retriever.index.collection, limit=50)
-    payload = next(p.payload for p in pts if p.payload["file"] == "대구_AI대전환_사업_개요.pdf")
+    payload = next(
+        p.payload for p in pts if (p.payload or {}).get("file") == "대구_AI대전환_사업_개요.pdf"
+    )
+    assert payload is not None
     assert payload["region"] == ["대구"] and payload["file_type"] == "pdf"
 
 

@@ -71,7 +71,9 @@ def test_facts_stated_indirectly() -> None:
 
 
 def reply(**fields: object) -> str:
-    base: dict[str, object] = {k: "" for k in profile_schema()["properties"]}  # type: ignore[union-attr]
+    properties = profile_schema()["properties"]
+    assert isinstance(properties, dict)
+    base: dict[str, object] = {k: "" for k in properties}
     base.update(places=[], certificates=[], past_programs=[], no_past_support=False)
     base.update(fields)
     return json.dumps(base, ensure_ascii=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -23,11 +25,11 @@ def retriever(sample_retriever: Retriever) -> Retriever:
     return sample_retriever
 
 
-def assistant(retriever: Retriever, llm: ScriptedLLM, **kw: object) -> Assistant:
+def assistant(retriever: Retriever, llm: ScriptedLLM, **kw: Any) -> Assistant:
     return Assistant(
         retriever,
         llm,
-        AnswerSettings(**{"top_k": 3, "mode": "generate", **kw}),
+        replace(AnswerSettings(top_k=3, mode="generate"), **kw),
         today=date(2026, 12, 2),
     )
 

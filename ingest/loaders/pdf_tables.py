@@ -153,7 +153,7 @@ def _letters(text: str) -> int:
 def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
     x0, top, x1, bottom = box
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+    return bool(x0 <= cx <= x1 and top <= cy <= bottom)
 
 
 def _units_of(

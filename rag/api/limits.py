@@ -82,7 +82,10 @@ def too_large(limit: int) -> str:
 
 
 async def send_json(
-    send: Send, status: int, body: Mapping[str, object], headers: list | None = None
+    send: Send,
+    status: int,
+    body: Mapping[str, object],
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
     head = [(b"content-type", b"application/json; charset=utf-8"),
