@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from ingest import Manifest
 from search import doc_key
 from ui.admin import documents_table
-from ui.operator_login import OperatorLogin
-from ui.server import build_server
 from ui.uploads import UploadRejected, check_upload, safe_name, store_uploads
+from web.operator_login import OperatorLogin
+from web.server import build_server
 
 SUFFIXES = {".pdf", ".hwp", ".hwpx", ".docx", ".md", ".txt", ".html"}
 

@@ -24,7 +24,7 @@ from search import open_store
 from serving import OpenAIChatModel
 from tests.conftest import ROOT, SAMPLE_CORPUS
 from tests.web_probe import serve
-from ui.cli import make_server
+from web.cli import make_server
 
 pytestmark = pytest.mark.llm
 playwright = pytest.importorskip("playwright.sync_api")

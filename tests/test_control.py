@@ -35,7 +35,7 @@ from serving import OpenAIChatModel
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import ToyEmbedder
 from tests.web_probe import dependencies, serve
-from ui.cli import make_server
+from web.cli import make_server
 
 CAMP = "# 제주 AI 데이터 캠프 안내\n\n제주 AI 데이터 캠프의 참가비는 7만 5천 원이다.\n"
 

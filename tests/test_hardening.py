@@ -28,8 +28,8 @@ from tests.fakes import ScriptedLLM
 from tests.test_security import SlowLLM
 from tests.web_probe import dependencies, file_data, run_event, toy_chat
 from ui.escape import md_answer
-from ui.guard import TempSweeper
-from ui.operator_login import LoginLimiter
+from web.guard import TempSweeper
+from web.operator_login import LoginLimiter
 
 Q = "대구시 AI 대전환 사업의 총 예산은?"
 ASK_DATA: list[object] = [Q, None, None, [], [], [], "", "", False]

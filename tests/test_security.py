@@ -40,11 +40,11 @@ from tests.web_probe import (
     toy_chat,
 )
 from ui import format_sources
-from ui.cli import make_server
 from ui.escape import md_answer, md_text
-from ui.operator_login import COOKIE, LoginLimiter, OperatorLogin, OperatorSessions
-from ui.server import build_server
 from ui.uploads import Stored, settle_uploads, shown_name, store_uploads
+from web.cli import make_server
+from web.operator_login import COOKIE, LoginLimiter, OperatorLogin, OperatorSessions
+from web.server import build_server
 
 PASSWORD = "s3cret-operator"
 SECRET = "CANARY-7f3a9c-do-not-leak"

@@ -167,7 +167,7 @@ def test_chat_filters_reach_the_retriever_and_bad_dates_get_a_korean_message(
 
 
 def test_rate_limit_counts_a_sliding_minute_per_client() -> None:
-    from ui.ratelimit import RateLimit
+    from web.ratelimit import RateLimit
 
     now = [0.0]
     rate = RateLimit(2, clock=lambda: now[0])

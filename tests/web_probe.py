@@ -57,7 +57,7 @@ def toy_chat(settings: Settings, llm: ChatModel, corpus: Path | None = None) -> 
     from search import open_store
     from tests.conftest import SAMPLE_CORPUS
     from tests.fakes import ToyEmbedder
-    from ui.cli import make_server
+    from web.cli import make_server
 
     store = open_store(settings, embedder=ToyEmbedder())
     ingestor = make_ingestor(settings, store)

@@ -1,8 +1,9 @@
-"""Gradio only: the chat page (one module per tab), the operator page, the web server and its
-guard. Layout and wiring over `rag` calls, nothing else."""
+"""Gradio only: the chat page (one module per tab) and the operator page. Layout and wiring
+over `rag` calls, nothing else; the web server that serves them is `web`."""
 
-from .app import CorpusInfo, build_app
+from .admin import OperatorDesk, build_admin
+from .app import CSS, CorpusInfo, build_app
 from .chat_tab import format_sources, respond
-from .server import build_server
 
-__all__ = ["CorpusInfo", "build_app", "build_server", "format_sources", "respond"]
+__all__ = ["CSS", "CorpusInfo", "OperatorDesk", "build_admin", "build_app", "format_sources",
+           "respond"]  # fmt: skip

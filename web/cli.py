@@ -28,9 +28,8 @@ from ingest import Ingestor, Manifest
 from rag import FeedbackStore, StudyGuide
 from search import Store
 from serving import ChatModel, ServingError, chat_model
+from ui import CorpusInfo, OperatorDesk, build_admin, build_app
 
-from .admin import OperatorDesk, build_admin
-from .app import CorpusInfo, build_app
 from .operator_login import OperatorLogin
 from .server import build_server
 

@@ -13,8 +13,8 @@ from fastapi.responses import FileResponse
 
 from ingest import ManifestRow, serve_inline, served_media_type
 from search import doc_key
+from ui import CSS
 
-from .app import CSS
 from .events import PublicEvents
 from .guard import TempSweeper, WebGuard
 from .operator_login import ADMIN, OperatorLogin, add_login_routes
