@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
+from korean import CHAPTER_HEADING, SECTION_HEADING
 from search import with_heading_path
 
-_CHAPTER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\s*\.?\s*|(\d{1,2})\.\s+)(?=.*[가-힣])")
-_SECTION = re.compile(r"^[□■▣❍]\s*(?=.*[가-힣])")
 # "…신청 불가함.", "…해야 한다": a sentence, not a heading (which may end in 요: "사업개요")
 _SENTENCE_END = re.compile(r"(습니다|니다|한다|된다|이다|있다|없다|함|음|됨)\s*[.。]?$")
 MAX_HEADING = 30  # a longer line is an item of a list, not a heading
@@ -27,9 +26,9 @@ def heading_level(line: str) -> int | None:
     head = re.split(r"\s*[:：]\s*", line, maxsplit=1)[0]  # "□ 신청기간 : 3. 4.~" -> its label
     if len(head) > MAX_HEADING or _SENTENCE_END.search(head):
         return None
-    if _CHAPTER.match(head):
+    if CHAPTER_HEADING.match(head):
         return 1
-    if _SECTION.match(head):
+    if SECTION_HEADING.match(head):
         return 2
     return None
 
@@ -70,7 +69,7 @@ def _step(path: list[str], line: str) -> list[str]:
 
 
 def _number(heading: str) -> int | None:
-    m = _CHAPTER.match(heading)
+    m = CHAPTER_HEADING.match(heading)
     return int(m.group(1)) if m and m.group(1) else None
 
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from korean import region_mentions, regions_in
+from korean import DOCUMENT_DATE, region_mentions, regions_in
 from search import Document
 
 KINDS = {  # first match wins, in this order
@@ -27,10 +27,6 @@ _ORG = re.compile(
     r"(?<![가-힣])([가-힣]{2,}(?:진흥원|진흥공단|재단|공단|테크노파크|센터|협회|연구원|시청|도청|"
     r"광역시|특별시|특별자치시|특별자치도|중소벤처기업부|과학기술정보통신부|산업통상자원부))"
     r"(?![가-힣])"
-)
-_DATE = re.compile(
-    r"(20\d\d)\s*[.년\-/]\s*(\d{1,2})\s*(?:[.월\-/]\s*(\d{1,2})?|(?=\)))"  # 2025. 3. 4. / (2025.02)
-    r"|(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)"  # 20241104 in file names
 )
 
 
@@ -64,7 +60,7 @@ def kind_of(name: str) -> str:
 
 
 def first_date(text: str) -> str:
-    for m in _DATE.finditer(text):
+    for m in DOCUMENT_DATE.finditer(text):
         g = m.groups()[3:] if m.group(4) else m.groups()[:3]
         year, month, day = int(g[0]), int(g[1]), int(g[2] or 1)
         if 1 <= month <= 12 and 1 <= day <= 31:

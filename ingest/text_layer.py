@@ -11,22 +11,15 @@ Such a page is read again by OCR, and the reading with fewer defects is kept.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from korean import ORPHAN_UNIT, UNIT_NOTE
+
 # Letters of the scripts Korean public documents use; any other letter is a mapping fault.
 _EXPECTED = ("HANGUL", "CJK", "LATIN", "FULLWIDTH", "HALFWIDTH", "GREEK", "CIRCLED",
              "PARENTHESIZED", "ROMAN", "KATAKANA", "HIRAGANA", "SQUARED", "NEGATIVE")  # fmt: skip
-# A unit or counter that stands alone where a number should precede it; not one that a
-# number follows (a table's unit column: "억원 556,7"), not a "(단위: 억원, %)" note.
-_ORPHAN_UNIT = re.compile(
-    r"(?:^|(?<=[\s(/~·:]))(?:억\s?원|만\s?원|천\s?원|억|년|월|일|조|항|호)"
-    r"(?=[\s)/,.·~:]|$)(?![\s/]*\d)",
-    re.M,
-)
-_UNIT_NOTE = re.compile(r"\(\s*단위[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -47,7 +40,7 @@ def _odd(ch: str) -> bool:
 
 
 def defects(text: str) -> Defects:
-    orphans = _ORPHAN_UNIT.findall(_UNIT_NOTE.sub(" ", text))
+    orphans = ORPHAN_UNIT.findall(UNIT_NOTE.sub(" ", text))
     return Defects(sum(1 for ch in text if _odd(ch)), len(orphans))
 
 
@@ -69,7 +62,7 @@ def _skeleton(text: str) -> str:
 
 
 def _line_defective(line: str) -> bool:
-    return any(_odd(ch) for ch in line) or bool(_ORPHAN_UNIT.search(_UNIT_NOTE.sub(" ", line)))
+    return any(_odd(ch) for ch in line) or bool(ORPHAN_UNIT.search(UNIT_NOTE.sub(" ", line)))
 
 
 def _cover(short: str, long: str) -> float:

@@ -47,3 +47,21 @@ def with_unit(cell: str, unit: str, note: list[str] | None = None) -> str:
         others = [u for u in note or [] if u != "%"]
         return f"{text}{others[0]}" if others else cell
     return f"{text}{unit}"
+
+
+# A number with the word that counts it: "2년", "4개사", "3,800천원", "60개소", "12%".
+COUNTED_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([가-힣%]?)")
+# The space between a number and its unit or counter ("3 억", "12 %"), to close it up.
+SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)\s+(?=[가-힣%])")
+# A figure: a digit before %, 억, 만 or 원 ("30%", "5억", "3,000만원").
+FIGURE = re.compile(r"\d\s*[%억만원]")
+# A unit or counter that stands alone where a number should precede it; not one that a
+# number follows (a table's unit column: "억원 556,7"), not a "(단위: 억원, %)" note.
+ORPHAN_UNIT = re.compile(
+    r"(?:^|(?<=[\s(/~·:]))(?:억\s?원|만\s?원|천\s?원|억|년|월|일|조|항|호)"
+    r"(?=[\s)/,.·~:]|$)(?![\s/]*\d)",
+    re.M,
+)
+UNIT_NOTE = re.compile(r"\(\s*단위[^)]*\)")  # "(단위: 억원, %)"
+# A company's yearly sales in 억 원, as a user writes it: "매출액은 약 35억".
+REVENUE_EOK = re.compile(r"매출(?:액)?\s*(?:은|이|:)?\s*(?:약\s*)?(\d+(?:\.\d+)?)\s*억")

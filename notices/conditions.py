@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import re
 
-from korean import regions_in
+from korean import (
+    AGE_CONDITION,
+    CLAUSE_START,
+    CONDITION_MARK,
+    INLINE_ITEM,
+    NUMBERED_ITEM,
+    YEARS_CONDITION,
+    regions_in,
+)
 from search import is_table_row
 
 from .card import Condition
 from .outline import Section, level
 
-# "1. … 2. …" items of one table cell; not "1) 2)", which number the exceptions of a note
-_INLINE_ITEM = re.compile(r"(?:(?<=\s)|^)(?=(?:\d{1,2}\.|[①-⑳])\s)")
 _LEAD_IN = re.compile(
     r"(아래|다음).{0,20}(해당|경우|충족|중 하나)|해당하는 경우 .{0,6}(제외|제한|불가)$|"
     r"(중|가운데)\s*(하나|1개|어느 하나)|하나 이상|어느 하나"
@@ -30,9 +36,8 @@ _NOTE_KEEP = re.compile(r"한함|한정|불가|제외|포함|인정")
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("benefit", re.compile(r"수혜|지원받|지원 받|선정된 이력|선정 이력|선정이력|기 ?지원|旣|졸업|"
                            r"선정된\s*(기업|자|업체)")),
-    ("ceo_age", re.compile(r"(대표|청년).{0,30}만\s*\d{2}\s*세|\d{2}\s*세\s*(이하|미만|이상)")),
-    ("years", re.compile(r"업력|창업\s*\d+\s*년|\d+\s*년\s*(이내|미만|이상)\s*(의\s*)?(창업|기업)|"
-                         r"설립.{0,10}\d+\s*년|\d+\s*년차")),
+    ("ceo_age", AGE_CONDITION),
+    ("years", YEARS_CONDITION),
     ("employees", re.compile(r"(상시\s*근로자|근로자|직원|종업원|고용).{0,15}\d+\s*(인|명)|"
                              r"\d+\s*(인|명)\s*(이상|미만|이하|초과)\s*(의\s*)?"
                              r"(기업|사업장|사업체|우선지원|중소)")),
@@ -71,13 +76,13 @@ def atoms(section: Section) -> list[str]:
             items.append((line, not row))
     out: list[str] = []
     for item, splits in items:
-        parts = [p.strip() for p in _INLINE_ITEM.split(item) if p.strip()] if splits else []
+        parts = [p.strip() for p in INLINE_ITEM.split(item) if p.strip()] if splits else []
         out += parts if len(parts) > 1 else [item]
     return out
 
 
 def _clean(item: str) -> str:
-    return re.sub(r"^\s*(?:[□■○◦ㅇ●•◎▪\-–]|[①-⑳]|\d{1,2}\s*[.)](?!\d))\s*", "", item).strip()
+    return CONDITION_MARK.sub("", item).strip()
 
 
 # "자세한 내용은 [붙임1]의 '수요기업 공모안내서' 참조": this notice's own rules, elsewhere
@@ -99,7 +104,7 @@ def scattered(lines: list[tuple[int, str]]) -> list[Condition]:
             )
         if m := SCATTERED_EXCLUSION.search(line):
             # from the start of its sentence: after the last "다. ", "※" or cell border
-            head = re.split(r"다\.\s|[.。]\s|※|\|", line[: m.end()])[-1]
+            head = CLAUSE_START.split(line[: m.end()])[-1]
             text = _clean(head).strip(" |")
             found.append(Condition(text[:400], page, kinds_of(text), True))
     return found
@@ -109,7 +114,7 @@ def conditions(section: Section, *, exclude: bool, group: int = 1) -> list[Condi
     """`group`: the number an any-of list of this section gets ("다음 중 하나에 해당")."""
     found: list[Condition] = []
     items = atoms(section)
-    numbered = [i for i in items if re.match(r"\s*(?:\d{1,2}\.|[①-⑳])\s", i)]
+    numbered = [i for i in items if NUMBERED_ITEM.match(i)]
     # numbered entries under a 대상 heading name kinds of applicant: any one qualifies
     any_of = group if not exclude and len(numbered) >= 2 else 0
     for item in items:

@@ -3,23 +3,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from korean import DATE_NO_YEAR, DATE_RANGE, DATE_WITH_YEAR, DEADLINE_WORD
 
-_YEAR = r"(?:(20\d\d)|[`'’‘](\d\d))"
-_WEEKDAY = r"(?:\s*\(\s*[월화수목금토일]\s*\))?"
-_TIME = r"(?:\s*(\d{1,2})\s*(?::|시)\s*(\d{2})?)?"
-_WITH_YEAR = re.compile(
-    _YEAR + r"\s*[.년]\s*(\d{1,2})\s*[.월]\s*(\d{1,2})(?!\d)\s*[.일]?" + _WEEKDAY + _TIME
-)
-_NO_YEAR = re.compile(
-    r"(?<![\d.])(\d{1,2})\s*(?:월\s*(\d{1,2})\s*일|\.\s*(\d{1,2})\s*\.)" + _WEEKDAY + _TIME
-)
-_RANGE = re.compile(r"[~～∼]")
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @dataclass(frozen=True)
@@ -44,14 +34,14 @@ def dates_in(text: str, year: int | None = None) -> list[Moment]:
     """Every dated moment in `text`, in order; month-day dates only when `year` is given."""
     found: list[tuple[int, Moment]] = []
     taken: list[tuple[int, int]] = []
-    for m in _WITH_YEAR.finditer(text):
+    for m in DATE_WITH_YEAR.finditer(text):
         y = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
         mo = _moment(y, int(m.group(3)), int(m.group(4)), m.group(5), m.group(6))
         if mo:
             found.append((m.start(), mo))
             taken.append(m.span())
     if year is not None:
-        for m in _NO_YEAR.finditer(text):
+        for m in DATE_NO_YEAR.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             day = m.group(2) or m.group(3)
@@ -63,7 +53,7 @@ def dates_in(text: str, year: int | None = None) -> list[Moment]:
 
 def parse_period(text: str, notice_day: date | None = None) -> tuple[Moment | None, Moment | None]:
     """(start, end) of an application period line; "공고일 ~ …" starts on the notice's date."""
-    parts = _RANGE.split(text, maxsplit=1)
+    parts = DATE_RANGE.split(text, maxsplit=1)
     if len(parts) == 2:
         left, right = parts
         starts = dates_in(left)
@@ -73,7 +63,7 @@ def parse_period(text: str, notice_day: date | None = None) -> tuple[Moment | No
         year = start.day.year if start else (notice_day.year if notice_day else None)
         ends = dates_in(right, year)
         return start, (ends[0] if ends else None)
-    if re.search(r"까지|마감", text):
+    if DEADLINE_WORD.search(text):
         year = notice_day.year if notice_day else None
         ends = dates_in(text, year)
         return None, (ends[-1] if ends else None)

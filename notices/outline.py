@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from korean import MARK_LEVELS, OUTLINE_MARK
 from search import Document
 
 # Which field a label names; checked in this order (a "참여자격 제한사항" is an exclusion).
@@ -29,15 +30,6 @@ LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "참여자격", "지원자격", "사업수혜자", "수혜대상", "자격요건", "신청요건",
                 "지원요건", "신청주체")),
 )  # fmt: skip
-_MARK = re.compile(
-    r"^\s*(#{1,6}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.?|\d{1,3}\s*[.)](?!\d)|0[1-9](?=\s+[가-힣])|[□■▣❍]|"
-    r"[○◦ㅇ●•◎▪‣▸►]|[-–]|[①-⑳]|[※*]|\(\d{1,2}\)|[가-하][.)])?\s*"
-)  # "01 사업 목적": a designed notice numbers its sections in badges, without a period
-_LEVEL: list[tuple[re.Pattern[str], float]] = [
-    (re.compile(r"#|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|\d"), 1), (re.compile(r"[□■▣❍]"), 2),
-    (re.compile(r"[○◦ㅇ●•◎▪‣▸►]"), 3), (re.compile(r"[①-⑳]"), 3.5),
-    (re.compile(r"[-–(]|[가-하]"), 4), (re.compile(r"[※*]"), 5),
-]  # fmt: skip
 _PAREN_LABEL = re.compile(r"^\(([^()]{2,9})\)\s*(.*)$")
 _BRACKET_LABEL = re.compile(r"^\[([^\[\]]{2,9})\]\s*(.*)$")
 # "다음 각 호에 해당하는 경우 신청할 수 없음": an exclusion list without a label of its own
@@ -79,11 +71,11 @@ def lines_of(doc: Document) -> Iterator[Line]:
 
 def level(text: str) -> float | None:
     """1 (a numbered heading) … 5 (a note); None for a line that goes on the one above."""
-    mark = _MARK.match(text)
+    mark = OUTLINE_MARK.match(text)
     token = mark.group(1) if mark else None
     if not token:
         return None
-    for pattern, lvl in _LEVEL:
+    for pattern, lvl in MARK_LEVELS:
         if pattern.match(token):
             return lvl
     return None
@@ -111,7 +103,7 @@ def extra(section: Section) -> int:
 
 def label_of(text: str) -> tuple[str, str, str] | None:
     """(field, label, rest of the line) when the line opens a known section."""
-    mark = _MARK.match(text)
+    mark = OUTLINE_MARK.match(text)
     body = text[mark.end() :] if mark else text
     if len(body) <= 90 and _EXCLUSION_LEAD.search(body):
         return "exclusion", body.strip(), ""

@@ -14,8 +14,21 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from korean import (
+    BUSINESS_YEARS,
+    CEO_AGE,
+    EXPORT_PLAN,
+    FOUNDING_YEAR,
+    NAME_WITH_YEAR,
+    REVENUE_EOK,
+    WHEN_LEAD,
+    YEAR_OF_BUSINESS,
+    YEAR_WORD,
+    YEARS_SINCE_FOUNDING,
+    negated_at,
+    region_spans,
+)
 from korean import REGIONS as REGION_NAMES
-from korean import negated_at, region_spans
 
 MAX_PROFILE_CHARS = 500
 SIZES = ("소상공인", "중소기업", "중견기업", "대기업")
@@ -162,12 +175,12 @@ class Profile:
         ]  # fmt: skip
 
 
-def _number(pattern: str, text: str) -> float | None:
+def _number(pattern: str | re.Pattern[str], text: str) -> float | None:
     m = re.search(pattern, text)
     return float(m.group(1).replace(",", "")) if m else None
 
 
-def _stated(text: str, pattern: str) -> re.Match[str] | None:
+def _stated(text: str, pattern: str | re.Pattern[str]) -> re.Match[str] | None:
     """The first mention of `pattern` that the sentence does not deny."""
     for m in re.finditer(pattern, text):
         if not negated_at(text, m.start(), m.end()):
@@ -180,7 +193,6 @@ _NONE_RECEIVED = re.compile(
     r"(수혜|지원받은|선정된)\s*(이력|경험|실적)?\s*(이\s*|은\s*)?(전혀\s*)?(없|無)"
     r"|(받은|지원받은|선정된|수혜받은|참여한)\s*적\s*(이|은)?\s*(전혀\s*|한\s*번도\s*)?없"
 )
-_WHEN = re.compile(r"^((작년에?|올해|지난해에?|전년도?에?|20\d\d년도?에?|최근에?)\s*)+")
 _KSIC = re.compile(r"(?<![A-Za-z])([A-U])\s*\d{0,5}\s*(?:\(|,|\s)?\s*(?:업종|제조업|정보통신)")
 
 
@@ -203,7 +215,7 @@ def _places(text: str) -> list[Place]:
 
 def _export(text: str, p: Profile) -> None:
     results = r"수출\s*(?:실적|경험|이력|성과)|수출(?:을|를)?\s*(?:하고|하는|중|기업)|수출기업"
-    plan = r"수출\s*(?:계획|예정)|(?:\d{4}년|올해|내년)\s*수출"
+    plan = EXPORT_PLAN
     said_results = _stated(text, results)
     said_plan = _stated(text, plan)
     if said_results is not None:
@@ -231,13 +243,13 @@ def _past(text: str, p: Profile, today: date) -> None:
             continue
         words = m.group(1)
         year = None
-        if y := re.search(r"(20\d\d)\s*년", clause):
+        if y := YEAR_WORD.search(clause):
             year = int(y.group(1))
         elif re.search(r"작년|지난해|전년", clause):
             year = today.year - 1
         elif re.search(r"올해|금년", clause):
             year = today.year
-        name = _WHEN.sub("", words)
+        name = WHEN_LEAD.sub("", words)
         # "AI바우처 수요기업으로 선정": the program, not the role it was chosen in
         name = re.sub(r"\s*(?:수요기업|공급기업|참여기업|기업)?\s*(?:으로|로)?$", "", name.strip())
         name = re.sub(r"\s*사업$", "", name.strip())
@@ -269,17 +281,17 @@ def parse_profile(text: str, today: date | None = None) -> Profile:
         r"(?:[^\d,.]{0,8}?)(?:약\s*)?(\d[\d,]*)\s*(?:명|인)", text,
     )  # fmt: skip
     p.employees = int(staff) if staff is not None else None
-    years = _number(r"업력\s*(?:은|이|:)?\s*(\d+(?:\.\d+)?)\s*년", text)
+    years = _number(BUSINESS_YEARS, text)
     if years is None:
-        years = _number(r"(?:창업|설립)\s*(?:한\s*지\s*)?(\d+(?:\.\d+)?)\s*년(?!\s*[월도])", text)
-    if years is None and (m := re.search(r"(\d+)\s*년\s*차", text)):
+        years = _number(YEARS_SINCE_FOUNDING, text)
+    if years is None and (m := YEAR_OF_BUSINESS.search(text)):
         years = float(m.group(1)) - 1  # "창업 3년차": two full years
-    if m := re.search(r"(20\d\d|19\d\d)\s*년\s*(?:에\s*)?(?:설립|창업|개업|법인\s*설립)", text):
+    if m := FOUNDING_YEAR.search(text):
         p.founded_year = int(m.group(1))
         if years is None:
             years = float(today.year - p.founded_year)
     p.years = years
-    age = _number(r"대표(?:자|이사)?\s*(?:는|은|:|나이)?\s*(?:만\s*)?(\d{2})\s*세", text)
+    age = _number(CEO_AGE, text)
     p.ceo_age = int(age) if age is not None else None
     for size in SIZES:
         plain = size if size != "중소기업" else r"중소\s*기업|中企"
@@ -288,7 +300,7 @@ def parse_profile(text: str, today: date | None = None) -> Profile:
             break
     if p.size is None and _stated(text, r"스타트업|창업기업"):
         p.size = "중소기업"
-    p.revenue_eok = _number(r"매출(?:액)?\s*(?:은|이|:)?\s*(?:약\s*)?(\d+(?:\.\d+)?)\s*억", text)
+    p.revenue_eok = _number(REVENUE_EOK, text)
     _export(text, p)
     if _stated(text, r"개인\s*사업자"):
         p.corporation = False
@@ -371,7 +383,7 @@ def profile_from_fields(data: dict[str, object]) -> Profile:
         if isinstance(item, dict):
             name, year = str(item.get("name") or "")[:40], item.get("year")
         else:
-            m = re.match(r"\s*(.+?)\s*(?:\(?\s*(20\d\d)\s*년?\s*\)?)?\s*$", str(item))
+            m = NAME_WITH_YEAR.match(str(item))
             name, year = (m.group(1)[:40], m.group(2)) if m else ("", None)
         if len(name.strip()) >= 2:
             y = _bounded(year, 1990, 2100)

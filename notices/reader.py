@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from korean import DATE_LINE, LABEL_MARKS, TITLE_MARKS, YEAR_LEAD
 from search import Document
 
 from .card import CardField, Condition, NoticeCard
@@ -22,7 +23,7 @@ _ORG_NOTICE_NO = re.compile(r"^(?:\((?:재|사)\))?\s*([가-힣]{2,30})\s*공고
 _TITLE_OWNS = {"원장": "원", "청장": "청", "시장": "시", "도지사": "도", "구청장": "구청",
                "센터장": "센터"}  # fmt: skip
 _ORG_ROLE = re.compile(
-    r"^[\s□■○◦ㅇ\-]*(?:주무부처|전담기관|주관기관|주최|주관|시행기관)\s*[:：]\s*"
+    LABEL_MARKS + r"(?:주무부처|전담기관|주관기관|주최|주관|시행기관)\s*[:：]\s*"
     r"([가-힣A-Za-z()·, ]{2,40})$"
 )
 _MINISTRY = re.compile(r"^([가-힣]+(?:부|처|청|위원회))_")
@@ -58,14 +59,14 @@ def _program(doc: Document, first_lines: list[str]) -> str:
     elif m := _BRACKET.search("\n".join(titled)):
         name = m.group(1)
     elif titled:
-        name = _TITLE_TAIL.sub("", re.sub(r"^[▣■□#\s]+", "", titled[0]))
+        name = _TITLE_TAIL.sub("", TITLE_MARKS.sub("", titled[0]))
     elif m := re.search(r"사\s*업\s*명\s*[:：]?\s*\n?\s*(?:\(\d+\)\s*)?([^\n(]{2,60})", head):
         name = m.group(1)
     if not name:
         name = (
             re.sub(r"^[^_]+_", "", doc.path.stem) if _MINISTRY.match(doc.path.name) else doc.title
         )
-    name = re.sub(r"^\s*(20\d\d)\s*년도?\s*", r"\1년 ", name.strip().split(" / ")[0])
+    name = YEAR_LEAD.sub(r"\1년 ", name.strip().split(" / ")[0])
     return re.sub(r"\s+", " ", name).strip(" -·")[:80]
 
 
@@ -103,7 +104,7 @@ def _notice_day(found: list[Section], first_lines: list[str]) -> tuple[date | No
         if s.field == "notice_date" and (days := dates_in(s.text)):
             return days[0].day, s.page
     for line in first_lines:  # the date line under the notice's preamble: "2026년 5월 8일"
-        if re.fullmatch(r"\s*20\d\d\s*[.년]\s*\d{1,2}\s*[.월]\s*\d{1,2}\s*[.일]?\s*", line):
+        if DATE_LINE.fullmatch(line):
             return dates_in(line)[0].day, 1
     return None, 0
 

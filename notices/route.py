@@ -7,32 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from korean import CARD_TOPICS, DEADLINE_ASKED, DEADLINE_CUE, NUMBER_OR_YEAR, NUMBER_OR_YEAR_NO_DO
+
 from .card import FIELD_LABELS, NoticeCard
 from .dates import parse_period
 from .deadline import deadline_sentence
 
-# What a question asks for, by its words; the first topic that matches wins. Only phrases
-# that ask for the card field itself: "사업 기간" (the project's), "나이 제한" or "몇 개 기업을
-# 대상으로" ask something else, and the card would crowd out the passage that answers it.
-TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("period", re.compile(
-        r"마감|언제까지|(접수|신청|모집|공고|제출)\s*(기간|기한|일정|마감)|기한|D-?day|"
-        r"언제\s*(부터\s*)?(신청|접수|지원)"
-    )),
-    ("documents", re.compile(r"(제출|신청|구비|필요한|증빙)\s*서류|서류는|서류가")),
-    ("contact", re.compile(r"문의|연락처|전화번호|담당자")),
-    ("exclusion", re.compile(
-        r"(신청|지원|참여|선정)\s*(제외|제한|불가)|제외\s*대상|결격|신청할 수 없|참여할 수 없"
-    )),
-    ("target", re.compile(
-        r"(신청|지원|참여)\s*(자격|대상)|자격\s*요건|신청할 수 있|참여할 수 있|신청\s*가능|"
-        r"누가\s*신청"
-    )),
-    ("support", re.compile(r"지원\s*(한도|금액|규모)|지원금|자부담|기업\s*분담|최대\s*얼마")),
-    ("method", re.compile(r"신청\s*방법|어떻게\s*신청|어디[서에]?\s*신청|접수\s*방법|신청처")),
-)  # fmt: skip
-# A period question that wants the application deadline itself: answered from the card alone.
-DEADLINE_ASKED = re.compile(r"마감|언제까지|(접수|신청|모집)\s*(기간|기한)|기한")
 _GENERIC = {
     "사업", "지원", "지원사업", "공고", "모집", "모집공고", "참여기업", "수요기업",
     "년도", "사업의",
@@ -43,9 +23,6 @@ _GENERIC = {
 # application's own words, the program's name or none at all mean the application's period;
 # any other thing ("세부계획서는 언제까지", "결과보고서 제출 기한", "정산은 언제까지") has a
 # deadline of its own that the card's 접수 기간 does not give.
-_DEADLINE_CUE = re.compile(
-    r"(?:(?:접수|신청|모집|공고|제출)\s*)?(?:마감|언제\s*까지|언제\s*부터|기한|기간|일정|D-?day)"
-)
 _APPLICATION_WORDS = {
     "접수", "신청", "신청서", "모집", "공모", "공고", "지원", "참여", "사업", "지원사업", "서류",
     "신청서류", "제출서류", "모집공고", "사업공고", "참여기업", "수요기업", "올해", "이번", "내년",
@@ -55,14 +32,14 @@ _PARTICLE = re.compile(r"(?:은|는|이|가|을|를|의|도|에|에서|와|과|�
 
 def deadline_of_application(question: str, program: str) -> bool:
     """The period the question asks about is the application's (not another deliverable's)."""
-    m = _DEADLINE_CUE.search(question)
+    m = DEADLINE_CUE.search(question)
     if m is None:
         return True
     words = re.findall(r"[가-힣A-Za-z0-9]+", question[: m.start()])
     names = _tokens(program)
     for word in reversed(words):
         noun = _PARTICLE.sub("", word)
-        if not noun or re.fullmatch(r"\d+년?도?", noun) or noun in ("언제", "몇", "그"):
+        if not noun or NUMBER_OR_YEAR.fullmatch(noun) or noun in ("언제", "몇", "그"):
             continue
         if noun in _APPLICATION_WORDS or any(n in noun or noun in n for n in names):
             return True
@@ -95,7 +72,7 @@ def deadline_answer(routed: Routed, question: str) -> str:
 
 
 def topic_of(question: str) -> str | None:
-    for name, pattern in TOPICS:
+    for name, pattern in CARD_TOPICS:
         if pattern.search(question):
             return name
     return None
@@ -104,7 +81,9 @@ def topic_of(question: str) -> str | None:
 def _tokens(program: str) -> set[str]:
     words = re.findall(r"[가-힣A-Za-z0-9]+", program)
     return {
-        w for w in words if len(w) >= 2 and w not in _GENERIC and not re.fullmatch(r"\d+년?", w)
+        w
+        for w in words
+        if len(w) >= 2 and w not in _GENERIC and not NUMBER_OR_YEAR_NO_DO.fullmatch(w)
     }
 
 

@@ -8,13 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from korean import extract_facts, format_amount
+from korean import ASKS_DIFFERENCE, ASKS_RATIO, ASKS_SUM, extract_facts, format_amount
 
-_SUM = re.compile(r"합치|합하|합산|합계|더하면|모두\s*합|총합|모두\s*얼마|합쳐")
-_DIFF = re.compile(
-    r"차이|얼마나\s*(?:더\s*)?(?:많|적|크|작|늘|줄|증가|감소|높|낮|비싸|싸)|몇\s*(?:%|퍼센트)\s*(?:늘|줄|증가|감소)"
-)
-_RATIO = re.compile(r"몇\s*배")
 _WON = re.compile(r"원")
 
 
@@ -26,11 +21,11 @@ class Computed:
 
 
 def asked_operation(question: str) -> str | None:
-    if _RATIO.search(question):
+    if ASKS_RATIO.search(question):
         return "ratio"
-    if _SUM.search(question):
+    if ASKS_SUM.search(question):
         return "sum"
-    if _DIFF.search(question):
+    if ASKS_DIFFERENCE.search(question):
         return "difference"
     return None
 

@@ -13,10 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from korean import ANSWER_SENTENCE_END, CITATION
+from korean import ANSWER_SENTENCE_END, BARE_ITEM_MARK, CITATION
 
 _TRAILING_PUNCT = re.compile(r"([.!?。]*)$")
-_MARKER = re.compile(r"^\s*(?:\d{1,2}|[가-하])[.)]?\s*$")  # a list item's number: no claim
 _NUMBER = re.compile(r"\d")
 
 Terms = Callable[[str], list[str]]
@@ -117,7 +116,11 @@ def add_missing_citations(answer: str, passages: Sequence[str], terms: Terms) ->
     for m in [*ANSWER_SENTENCE_END.finditer(answer), None]:
         end = m.start() if m else len(answer)
         sentence = answer[pos:end]
-        if sentence.strip() and not CITATION.search(sentence) and not _MARKER.match(sentence):
+        if (
+            sentence.strip()
+            and not CITATION.search(sentence)
+            and not BARE_ITEM_MARK.match(sentence)
+        ):
             # the passage that holds all the sentence's numbers, else the one sharing most words
             n = best_supporting(sentence, passages, terms) or best_passage(
                 sentence, passages, terms

@@ -14,19 +14,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from korean import ANSWER_SENTENCE_END, CITATION, Fact, extract_facts, same_fact
+from korean import (
+    ANSWER_LIST_MARK,
+    ANSWER_SENTENCE_END,
+    BARE_ITEM_NUMBER,
+    CITATION,
+    FULL_YEAR,
+    TRAILING_ITEM_NUMBER,
+    YEAR_ANYWHERE,
+    YEAR_WORD,
+    Fact,
+    extract_facts,
+    same_fact,
+)
 
-_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])(?:\s+|$)")
-# "… 기업 [1] 2." — the next item's number, left at the end when a list breaks into sentences
-_NEXT_ITEM = re.compile(r"(?:^|\s)\d{1,2}[.)]\s*$")
-# a piece that is only a list item's number ("1." before the item's text)
-_BARE_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s*$")
 # "…주요 활동은 다음과 같습니다 [1]." — a sentence that only announces what follows
 _LEAD_IN = re.compile(r"(?:(?:다음|아래)과\s*같(?:습니다|다|음)|:)\W*$")
 _DIGITS = re.compile(r"\d[\d,]*")
-_FULL_YEAR = re.compile(r"20\d\d")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*년")
-_DOC_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 DROPPED_NOTE = "(문서에서 확인되지 않는 숫자가 있는 문장은 뺐습니다.)"
 
 
@@ -46,7 +50,9 @@ class Grounded:
 
 def claimed_facts(sentence: str) -> set[Fact]:
     """The facts a sentence states: no citation markers, no list numbering."""
-    return extract_facts(_NEXT_ITEM.sub("", _LIST_MARKER.sub("", CITATION.sub("", sentence))))
+    return extract_facts(
+        TRAILING_ITEM_NUMBER.sub("", ANSWER_LIST_MARK.sub("", CITATION.sub("", sentence)))
+    )
 
 
 def is_grounded(fact: Fact, pool: str, pool_facts: set[Fact]) -> bool:
@@ -56,7 +62,7 @@ def is_grounded(fact: Fact, pool: str, pool_facts: set[Fact]) -> bool:
         if fact.value in {d.replace(",", "") for d in _DIGITS.findall(pool)}:
             return True
         # plans write years short: "CCTV 6,100여 대 교체('24년)", "추진본부 구성('23.12월)"
-        return bool(_FULL_YEAR.fullmatch(fact.value)) and bool(
+        return bool(FULL_YEAR.fullmatch(fact.value)) and bool(
             re.search(rf"['‘’`]{fact.value[2:]}(?!\d)", pool)
         )
     return False
@@ -82,7 +88,7 @@ def ground_numbers(answer: str, passages: Sequence[str]) -> Grounded:
         end = m.end() if m else len(answer)
         piece = answer[pos:end]
         pos = end
-        if _BARE_MARKER.match(piece):
+        if BARE_ITEM_NUMBER.match(piece):
             kept.append(marker)
             marker = piece
         elif piece.strip() and ungrounded_facts(piece, passages):
@@ -115,10 +121,10 @@ def grounded_numbers(answer: str, passages: Sequence[str]) -> bool:
 
 def year_note(question: str, cited_titles: Sequence[str]) -> str:
     """'' unless the question names a year and every cited document names only other years."""
-    asked = set(_YEAR.findall(question))
+    asked = set(YEAR_WORD.findall(question))
     if not asked or not cited_titles:
         return ""
-    years = [set(_DOC_YEAR.findall(t)) for t in cited_titles]
+    years = [set(YEAR_ANYWHERE.findall(t)) for t in cited_titles]
     if any(not ys or ys & asked for ys in years):
         return ""
     found = sorted(set().union(*years))

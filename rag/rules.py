@@ -20,24 +20,21 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from korean import extract_facts, split_sentences
+from korean import (
+    AFTER_QUESTION_MARK,
+    NEXT_ITEM_MARK,
+    QUESTION_MARK_END,
+    REQUEST,
+    WH_WORD,
+    YES_NO_END,
+    extract_facts,
+    split_sentences,
+)
 from search import is_table_row, without_heading_path
 
 from .grounding import is_grounded
 
-# A question word makes it an open question, not a yes/no one.
-_WH = re.compile(r"어떤|어떻게|어떠|무엇|무슨|뭐|뭘|몇|언제|어디|얼마|누가|누구|누굴|왜|어느")
-_YES_NO_END = re.compile(
-    r"(나요|가요|까요|습니까|니까|는지요|인지요|죠|돼요|되요|있어요|없어요|인가|하나|되나)\s*[?？]*\s*$"
-)
-_REQUEST = re.compile(
-    r"(말해|알려|설명해|정리해|요약해|보여|소개해|비교해|나열해|들어)\s*(줄|주실|줘|주세|주시겠)"
-)
 _SPACE = re.compile(r"\s+")
-_AFTER_QUESTION = re.compile(r"(?<=[?？])[*_]*\s+")
-# An outline marker inside a rejoined PDF line starts the next item: "… 기업 지원 ㅇ (AI역량 …"
-_NEXT_ITEM = re.compile(r"\s+(?=[ㅇ○◦□■◆◇▪●※]\s)")
-_QUESTION = re.compile(r"[?？][*_]*\s*$")
 # The retrieval gate's bar (AnswerSettings.min_term_coverage): half the question's content terms.
 MIN_TERM_SHARE = 0.5
 RULE_LEAD = "문서에 예/아니요로 적혀 있지는 않지만, 관련 규정은 다음과 같습니다."
@@ -47,7 +44,7 @@ def is_yes_no(question: str) -> bool:
     """'…할 수 있나요?', '…인가요?': no question word, a yes/no ending, not a polite request
     ('…을 말해 줄 수 있나요?' asks for the thing, not for a yes)."""
     q = question.strip()
-    return bool(_YES_NO_END.search(q)) and not _WH.search(q) and not _REQUEST.search(q)
+    return bool(YES_NO_END.search(q)) and not WH_WORD.search(q) and not REQUEST.search(q)
 
 
 @dataclass(frozen=True)
@@ -101,9 +98,9 @@ def _statements(text: str) -> list[str]:
         piece.strip()
         for block in _blocks(text)
         for sentence in split_sentences(block)
-        for part in _AFTER_QUESTION.split(sentence)
-        for piece in _NEXT_ITEM.split(part)
-        if piece.strip() and not _QUESTION.search(piece)
+        for part in AFTER_QUESTION_MARK.split(sentence)
+        for piece in NEXT_ITEM_MARK.split(part)
+        if piece.strip() and not QUESTION_MARK_END.search(piece)
     ]
 
 

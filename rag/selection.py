@@ -17,7 +17,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from korean import CITATION, extract_facts, same_fact
+from korean import (
+    CENTURY_YEAR,
+    CITATION,
+    COUNTED_NUMBER,
+    SHORT_YEAR,
+    SPACE_BEFORE_UNIT,
+    extract_facts,
+    same_fact,
+)
 
 from .arithmetic import Computed, compute
 from .prompts import ANSWER_TYPES, REFUSAL, VERDICTS
@@ -64,14 +72,6 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-# a number with the word that counts it: "2년", "4개사", "3,800천원", "60개소"
-_COUNTED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([가-힣%]?)")
-
-
-# plans and reports write years short: "('23.12월)", "’24년"
-_SHORT_YEAR = re.compile(r"['‘’`](\d{2})(?=[.\s년~\-)월]|$)")
-
-
 def holds(unit_text: str, answer: str, terms: Terms) -> bool:
     """The unit states the answer: spacing aside it contains it; or every amount and date of
     the answer is in the unit by value (3억 원 = 300,000,000원), every other number with the
@@ -79,7 +79,7 @@ def holds(unit_text: str, answer: str, terms: Terms) -> bool:
     there too (most of them when the answer states a number, all of them otherwise)."""
     if not answer.strip():
         return False
-    unit_text = _SHORT_YEAR.sub(r"20\1", unit_text)  # "('23.12월)" holds "2023년 12월"
+    unit_text = SHORT_YEAR.sub(r"20\1", unit_text)  # "('23.12월)" holds "2023년 12월"
     plain_unit = _squash(unit_text).replace(",", "")
     plain_answer = _squash(answer).rstrip(".").replace(",", "")
     if len(re.sub(r"[\d.]", "", plain_answer)) >= 2 and plain_answer in plain_unit:
@@ -90,17 +90,15 @@ def holds(unit_text: str, answer: str, terms: Terms) -> bool:
     if not all(any(same_fact(f, g) for g in have) for f in valued):
         return False
     if not valued:
-        for number, counter in _COUNTED.findall(answer):
+        for number, counter in COUNTED_NUMBER.findall(answer):
             digits = re.escape(number.replace(",", ""))
-            if counter == "년" and re.fullmatch(r"(?:19|20)\d\d", number):
+            if counter == "년" and CENTURY_YEAR.fullmatch(number):
                 counter = ""  # a year: "2023.12월" and "'23년" write it without its 년
             # "1" is not held by "1:1" or "제2026-46호": a number stands as a number there
             after = "" if counter else r"(?![\d:\-])"
             before = r"(?<!\d)" if counter in ("월", "일") else r"(?<![\d.:\-])"  # "2023.12월"
             alone = rf"{before}{digits}{re.escape(counter)}{after}"
-            if not re.search(
-                alone, re.sub(r"(?<=\d)\s+(?=[가-힣%])", "", unit_text).replace(",", "")
-            ):
+            if not re.search(alone, SPACE_BEFORE_UNIT.sub("", unit_text).replace(",", "")):
                 return False
     words = {w for w in terms(answer) if not re.fullmatch(r"[\d.,]+", w)}  # numbers: above
     if not words:

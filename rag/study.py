@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from korean import FACT_SPANS, fact_recall, split_sentences
+from korean import ASKS_SOMETHING, FACT_SPANS, fact_recall, split_sentences
 from search import Hit, VectorIndex
 from serving import ChatModel
 
@@ -20,7 +20,6 @@ from .prompts import build_study_messages
 
 _HANGUL = re.compile(r"[가-힣]")
 BLANK = "(    )"
-_ASKS = re.compile(r"얼마|몇|언제|어디|무엇|무슨|누구|어느|어떤|\?$")
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def seed_sentences(chunks: Sequence[Hit], n: int) -> list[tuple[Hit, str, str]]:
 def _usable(question: str, answer: str) -> bool:
     """A question (asks something), short, and not giving the answer away."""
     squash = re.sub(r"\s+", "", question)
-    return (8 <= len(question) <= 200 and bool(_ASKS.search(question))
+    return (8 <= len(question) <= 200 and bool(ASKS_SOMETHING.search(question))
             and re.sub(r"\s+", "", answer) not in squash and "(" not in question)  # fmt: skip
 
 

@@ -4,14 +4,10 @@ all about the program named first, and the model answers one side or refuses."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-# Cues that the question wants every conjunct answered, not one thing about both together.
-MULTI_PART = re.compile(
-    r"각각|각자|차이|비교|합치|합하|합산|합계|더하면|둘 다|모두 합|어떻게 다른|무엇이 다른|"
-    r"뭐가 다른|다른가요|다른지|같은가요|같나요|어느 (쪽|것|사업|프로그램)"
-)
+from korean import MULTI_PART
+
 MAX_PARTS = 4
 
 

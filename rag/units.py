@@ -12,19 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from korean import split_sentences
+from korean import FIGURE, HEADING_MARK, ITEM_MARK, split_sentences
 from search import is_table_row, without_heading_path
 
 Terms = Callable[[str], list[str]]
 
 _HEADING_PATH = re.compile(r"^\(([^()\n]{1,120})\)\n")
-# "□ 지원대상", "1. 사업개요", "Ⅱ. 신청방법", "가. 지원내용": a short line that names a section
-_HEADING = re.compile(
-    r"^\s*(?:[□■◆◇▣]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\.|\d{1,2}\.(?!\d)|[가-하]\.|0[1-9](?=\s+[가-힣]))\s*\S"
-)
 _SENTENCE_END = re.compile(r"(?:다|요|음|함|임|것|됨|함\)|[.!?。:])\s*$")
-# a list marker; "3.0%" is a number, not item 3
-_MARKER = re.compile(r"^\s*(?:[-*•○□■▪※◦·ㅇ▶►]|\d{1,2}[.)](?!\d)|[가-하][.)]|\(\d{1,2}\)|[①-⑳])\s*")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
 MAX_UNIT_CHARS = 320
 
@@ -39,13 +33,13 @@ class Unit:
     @property
     def shown(self) -> str:
         """The text without its list marker ("- ", "◦ "), as a quote."""
-        return _MARKER.sub("", self.text, count=1).strip() or self.text
+        return ITEM_MARK.sub("", self.text, count=1).strip() or self.text
 
 
 def _is_heading(line: str) -> bool:
     """ "□ 지원대상", "1. 사업개요": a marker and a few words, no sentence, no figure."""
-    return (bool(_HEADING.match(line)) and len(line) <= 30 and not _SENTENCE_END.search(line)
-            and not re.search(r"\d\s*[%억만원]", line))  # fmt: skip
+    return (bool(HEADING_MARK.match(line)) and len(line) <= 30 and not _SENTENCE_END.search(line)
+            and not FIGURE.search(line))  # fmt: skip
 
 
 def _markdown_rows(lines: list[str]) -> list[str]:
@@ -117,7 +111,7 @@ def passage_units(ref: int, text: str) -> list[tuple[str, str]]:
     """(section, text) for each statement of passage [ref]: its heading path's last step is
     the section until the passage names another heading."""
     m = _HEADING_PATH.match(text)
-    section = _MARKER.sub("", m.group(1).split(" > ")[-1], count=1).strip() if m else ""
+    section = ITEM_MARK.sub("", m.group(1).split(" > ")[-1], count=1).strip() if m else ""
     body = without_heading_path(text)
     units: list[tuple[str, str]] = []
     for piece in _pieces(body):
@@ -125,7 +119,7 @@ def passage_units(ref: int, text: str) -> list[tuple[str, str]]:
         if not piece:
             continue
         if _is_heading(piece):
-            section = _MARKER.sub("", piece, count=1).strip()[:40]
+            section = ITEM_MARK.sub("", piece, count=1).strip()[:40]
             continue
         if len(re.sub(r"[\W\d_]", "", piece)) < 2:
             continue  # a page number, a lone marker

@@ -4,6 +4,7 @@ package reaches into another's CLI, and data flows one way (README: How the code
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,90 @@ def test_the_length_rule_sees_a_long_function(tmp_path: Path) -> None:
     (tmp_path / "long.py").write_text(source(MAX_FUNCTION_LINES + 1), encoding="utf-8")
     assert _long_functions(tmp_path / "short.py") == []
     assert _long_functions(tmp_path / "long.py") == ["long.py:1 f (81 lines)"]
+
+
+# Korean text rules live in korean/ (one home per rule). A regex literal elsewhere that reads a
+# date or year, an amount or percentage, an outline marker or a question word is a second home.
+# eval/ is exempt on purpose: it measures korean/ and rag/, so it keeps its own reading.
+TEXT_RULE_EXEMPT = ("korean", "eval")
+_REGEX_LIKE = re.compile(r"\\[dsbwS]|\(\?[:=!<]|\[[^\]]*-[^\]]*\]|[\[\])][*+?]|\|")
+_DIGIT = re.compile(r"\\d|\[0-9\]")
+_DATE_OR_YEAR = re.compile(
+    r"20\\d\\d|19\\d\\d|\(\?:19\|20\)|\\d\{4\}|(?:\\d|0-9\]|\))[^|]{0,14}?(?:년|월|일|세)|까지|마감"
+)
+_AMOUNT = re.compile(r"억|만\s*(?:\\s\*?\??)?원|천\s*원|백만|%|퍼센트")
+_OUTLINE = re.compile(
+    r"[ⅠⅡⅢⅣⅤ①⑳□■▣❍○◦●◎▪※◆◇▶►‣▸]|\[가-하\]|\\d\{1,[23]\}(?:\\s\*)?(?:\[\.\)\]|\\\.)|\\d\+\[\.\)\]"
+)
+_QUESTION_WORD = re.compile(r"무엇|언제|얼마|몇|어디|어떻게|누가|누구|무슨|어떤|뭐가")
+
+
+def text_rule_kinds(literal: str) -> list[str]:
+    """Which Korean text rule a string literal is a regex for; [] for plain text or other regexes."""
+    if not _REGEX_LIKE.search(literal):
+        return []
+    digit = bool(_DIGIT.search(literal))
+    found = [
+        ("date or year", digit and _DATE_OR_YEAR.search(literal)),
+        ("amount or percentage", digit and _AMOUNT.search(literal)),
+        ("outline marker", _OUTLINE.search(literal)),
+        ("question word", _QUESTION_WORD.search(literal)),
+    ]
+    return [kind for kind, hit in found if hit]
+
+
+def _text_rules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} {', '.join(kinds)}: {node.value[:60]!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and (kinds := text_rule_kinds(node.value))
+    ]  # fmt: skip
+
+
+def test_korean_text_rules_live_only_in_korean() -> None:
+    found = [
+        rule
+        for pkg, path in _modules()
+        if pkg not in TEXT_RULE_EXEMPT
+        for rule in _text_rules(path)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("literal", "kinds"),
+    [
+        (r"(20\d\d)\s*년", ["date or year"]),
+        (r"(\d+)\s*년\s*차", ["date or year"]),
+        (r"(\d[\d,]*)\s*억\s*원", ["amount or percentage"]),
+        (r"(\d+(?:\.\d+)?)\s*%", ["amount or percentage"]),
+        (r"^\s*(?:[□■○]|\d{1,2}[.)])\s*", ["outline marker"]),
+        (r"언제\s*까지|기한", ["question word"]),
+        (r"신청\s*방법|접수처", []),  # a field's words, no text rule
+        ("2026년 5월 18일", []),  # text, not a regex
+        (r"[가-힣]+\s*(?:은|는)", []),
+    ],
+)
+def test_the_text_rule_check_knows_each_kind(literal: str, kinds: list[str]) -> None:
+    assert text_rule_kinds(literal) == kinds
+
+
+def test_the_text_rule_check_sees_a_date_regex_outside_korean() -> None:
+    probe = ROOT / "notices" / "_text_rule_probe.py"
+    probe.write_text('import re\n\nDAY = re.compile(r"(\\d{1,2})\\s*월\\s*(\\d{1,2})\\s*일")\n')
+    try:
+        found = _text_rules(probe)
+    finally:
+        probe.unlink()
+    assert len(found) == 1 and "date or year" in found[0]
+

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from korean import ISO_DATE
+
 
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
@@ -23,8 +25,7 @@ def _calendar_day(value: str) -> str:
     return value
 
 
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
-Day = Annotated[str, Field("", pattern=f"({_DATE})|^$"), AfterValidator(_calendar_day)]
+Day = Annotated[str, Field("", pattern=f"({ISO_DATE})|^$"), AfterValidator(_calendar_day)]
 Values = Annotated[list[Annotated[str, Field(max_length=200)]], Field([], max_length=50)]
 
 
