@@ -8,10 +8,16 @@ imports another CLI's module.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time
+from pathlib import Path
 from typing import NoReturn
 
 import typer
+import uvicorn
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
@@ -34,22 +40,51 @@ from rag import (
     ModelProfileReader,
     ask_handler,
 )
-from search import Embedder, IndexBusyError, Retriever, Store, open_store
-from serving import ChatModel, OpenAIChatModel, chat_model, is_healthy
+from search import (
+    Embedder,
+    IndexBusyError,
+    OpenAIEmbedder,
+    Retriever,
+    Store,
+    VectorIndex,
+    make_embedder,
+)
+from serving import (
+    BUNDLED_MODELS,
+    ChatModel,
+    EmbeddedLlamaServer,
+    Endpoint,
+    LLMUnavailableError,
+    OpenAIChatModel,
+    ServingError,
+    connect,
+    is_healthy,
+    is_provisioned,
+)
 
 __all__ = [
+    "ServerParts",
     "answer_settings",
     "chat_model",
     "control_handlers",
     "data_parts",
+    "embedded_server",
+    "embedder_of",
     "exit_with",
+    "llm_endpoint",
     "load_settings",
+    "local_model_path",
     "make_assistant",
     "make_ingestor",
     "make_notice_board",
     "make_retriever",
+    "open_index",
+    "open_store",
     "open_store_or_exit",
     "running_llm",
+    "serve_http",
+    "server_lock_path",
+    "serving_parts",
     "start_control",
     "uvicorn_options",
 ]
@@ -69,6 +104,91 @@ def open_store_or_exit(settings: Settings, console: Console | None = None) -> St
         return open_store(settings)
     except IndexBusyError as exc:
         exit_with(console or Console(stderr=True), exc, EXIT_BUSY)
+
+
+def open_index(settings: Settings) -> VectorIndex:
+    return VectorIndex.open(
+        settings.collection,
+        path=None if settings.qdrant_url else settings.qdrant_path,
+        url=settings.qdrant_url,
+        api_key=settings.qdrant_api_key,
+        engine=settings.index_engine,
+    )
+
+
+def embedder_of(settings: Settings) -> Embedder:
+    """An embedding server when AXA_EMBED_BASE_URL is set, else the local one AXA_EMBEDDER
+    names."""
+    if settings.embed_base_url:
+        key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else None
+        return OpenAIEmbedder(
+            settings.embed_base_url, settings.embed_model, api_key=key,
+            query_prefix=settings.embed_query_prefix, doc_prefix=settings.embed_doc_prefix,
+            batch=settings.embed_batch,
+        )  # fmt: skip
+    return make_embedder(settings.embedder, threads=settings.llm_threads,
+                         models_dir=settings.models_dir)  # fmt: skip
+
+
+def open_store(settings: Settings, *, embedder: Embedder | None = None) -> Store:
+    return Store.open(open_index(settings), embedder or embedder_of(settings))
+
+
+def local_model_path(settings: Settings) -> Path:
+    """The GGUF the embedded runtime serves: an explicit path, or a provisioned bundled model."""
+    if settings.llm_model_path is not None:
+        return settings.llm_model_path
+    model = BUNDLED_MODELS.get(settings.llm_model)
+    if model is None:
+        raise LLMUnavailableError(
+            f"unknown model id {settings.llm_model!r}; known: {', '.join(BUNDLED_MODELS)}; "
+            "or set AXA_LLM_MODEL_PATH to a GGUF file, or AXA_LLM_BASE_URL to a server"
+        )
+    if not is_provisioned(model, settings.models_dir):
+        raise LLMUnavailableError(
+            f"model {model.id} is not provisioned in {settings.models_dir}; "
+            f"run `axa-serve fetch-model {model.id}`"
+        )
+    return settings.models_dir / model.filename
+
+
+def embedded_server(settings: Settings) -> EmbeddedLlamaServer:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return EmbeddedLlamaServer(
+        local_model_path(settings),
+        alias=settings.llm_model,
+        host=settings.llm_host,
+        port=settings.llm_port,
+        threads=settings.llm_threads,
+        ctx=settings.llm_ctx,
+        log_path=settings.data_dir / "llm-server.log",
+    )
+
+
+def server_lock_path(settings: Settings) -> Path:
+    return settings.data_dir / f"llm-server-{settings.llm_port}.lock"
+
+
+def llm_endpoint(settings: Settings) -> Endpoint:
+    return Endpoint(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        host=settings.llm_host,
+        port=settings.llm_port,
+        lock_path=server_lock_path(settings),
+        api_key=settings.llm_api_key,
+        json_format=settings.llm_json_format,
+        timeout_s=settings.llm_timeout_s,
+        start_timeout_s=settings.llm_start_timeout_s,
+    )
+
+
+@contextlib.contextmanager
+def chat_model(settings: Settings) -> Iterator[ChatModel]:
+    """A client for the configured server, starting the embedded one for the block if none
+    answers (see `serving.connect`)."""
+    with connect(llm_endpoint(settings), lambda: embedded_server(settings)) as llm:
+        yield llm
 
 
 def uvicorn_options(settings: Settings) -> dict[str, object]:
@@ -205,3 +325,46 @@ def make_assistant(
         rewriter=FollowUpRewriter(store.kiwi),
         notices=notices or make_notice_board(settings),
     )
+
+
+@dataclass(frozen=True)
+class ServerParts:
+    """What a long-running server (`axa-chat`, `axa-api`) holds open while it serves."""
+
+    store: Store
+    llm: ChatModel
+    ingestor: Ingestor
+    board: NoticeBoard
+
+
+@contextlib.contextmanager
+def serving_parts(settings: Settings, console: Console) -> Iterator[ServerParts]:
+    """Open the index (exit 5 when another process holds it), start or reuse the LLM server,
+    and answer on the control socket (`axa-ask`, `axa-ingest`, `axa-data`) for the block; an
+    LLM that cannot start is its message and exit 1. Everything is closed on the way out."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    store = open_store_or_exit(settings, console)
+    ingestor = make_ingestor(settings, store)
+    try:
+        console.print("언어 모델 서버를 준비하는 중...")
+        with chat_model(settings) as llm:
+            board = make_notice_board(settings, ingestor.manifest, llm)
+            control = start_control(settings, store, llm, ingestor, board)
+            try:
+                yield ServerParts(store, llm, ingestor, board)
+            finally:
+                control.close()
+    except ServingError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        ingestor.manifest.close()
+        store.close()
+
+
+def serve_http(
+    app: object, settings: Settings, host: str, port: int, log_level: str = "warning"
+) -> None:
+    """Serve an ASGI app until Ctrl+C or SIGTERM, trusting forwarded headers only as
+    `uvicorn_options` says."""
+    uvicorn.run(app, host=host, port=port, log_level=log_level, **uvicorn_options(settings))  # type: ignore[arg-type]

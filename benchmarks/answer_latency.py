@@ -16,11 +16,9 @@ import time
 from pathlib import Path
 
 from axa_settings import Settings
-from axa_wiring import make_assistant, make_ingestor
+from axa_wiring import chat_model, make_assistant, make_ingestor, open_store
 from rag import build_messages
 from rag.prompts import PromptPassage
-from search import open_store
-from serving import chat_model
 
 QUESTIONS = [
     "대구시 AI 대전환 사업의 총 예산은?",

@@ -23,10 +23,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
+from axa_wiring import make_ingestor, open_store
 from ingest import LoadError, TesseractOCR, load_file, make_loaders, supported_suffixes
 from ingest.pipeline import expand_paths
-from search import E5Embedder, Embedder, make_embedder, open_store
+from search import E5Embedder, Embedder, make_embedder
 
 
 def embedder(name: str, settings: Settings) -> Embedder:

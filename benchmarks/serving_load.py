@@ -20,12 +20,11 @@ from pathlib import Path
 from answer_latency import QUESTIONS, pct  # same folder: run as a script
 
 from axa_settings import Settings
-from axa_wiring import make_assistant, make_ingestor
+from axa_wiring import chat_model, make_assistant, make_ingestor, open_store
 from rag import build_messages
 from rag.context import budget_passages
 from rag.prompts import PromptPassage
-from search import open_store
-from serving import BUNDLED_MODELS, ChatModel, chat_model
+from serving import BUNDLED_MODELS, ChatModel
 
 FLUSH = [{"role": "user", "content": "캐시 비우기용 무관한 문장입니다. 한 단어로 답하세요."}]
 

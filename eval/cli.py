@@ -13,8 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from axa_settings import load_settings
+from axa_wiring import chat_model
 from search import IndexBusyError
-from serving import OpenAIChatModel, ServingError, chat_model
+from serving import OpenAIChatModel, ServingError
 
 from .compare import compare
 from .harness import run_eval

@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from axa_settings import Settings
-from axa_wiring import answer_settings, make_assistant, make_ingestor
+from axa_wiring import answer_settings, make_assistant, make_ingestor, open_store
 from rag import PROMPT_VERSION
-from search import Embedder, open_store
+from search import Embedder
 from serving import ChatModel
 
 from .corpus import failures, index_corpus

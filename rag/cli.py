@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from axa_wiring import make_assistant, make_retriever, open_store_or_exit
+from axa_wiring import chat_model, make_assistant, make_retriever, open_store_or_exit
 from ingest import ControlError, format_list, remote_events, server_running
 from search import IndexMismatchError, SearchFilter, Store
-from serving import ServingError, chat_model
+from serving import ServingError
 
 from .answer import Answer, retrieval_answer
 from .remote import filter_json

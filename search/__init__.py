@@ -28,7 +28,7 @@ from .index import Hit, IndexBusyError, IndexMismatchError, SearchFilter, Vector
 from .openai_embedding import EmbeddingServerError, OpenAIEmbedder
 from .retrieve import Reranker, Retrieval, Retriever
 from .sparse import KiwiBM25, SparseVec, term_id
-from .store import Store, embedder_of, open_index, open_store
+from .store import Store
 
 __all__ = [
     "Chunk",
@@ -55,12 +55,9 @@ __all__ = [
     "convex",
     "convex_search",
     "doc_key",
-    "embedder_of",
     "is_table_row",
     "location_label",
     "make_embedder",
-    "open_index",
-    "open_store",
     "term_id",
     "with_heading_path",
     "without_heading_path",

@@ -5,7 +5,7 @@ from .errors import LLMUnavailableError, ModelFetchError, ModelVerificationError
 from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS, BundledModel
 from .provision import fetch_model, is_provisioned, verify
-from .runtime import RestartingChatModel, chat_model, embedded_server, local_model_path
+from .runtime import Endpoint, RestartingChatModel, ServerLock, connect, wait_healthy
 from .vllm import VLLMConfig, vllm_command, vllm_image_args
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "BundledModel",
     "ChatModel",
     "EmbeddedLlamaServer",
+    "Endpoint",
     "JsonFormat",
     "LLMUnavailableError",
     "Message",
@@ -21,15 +22,15 @@ __all__ = [
     "OpenAIChatModel",
     "RestartingChatModel",
     "Schema",
+    "ServerLock",
     "ServingError",
     "VLLMConfig",
-    "chat_model",
-    "embedded_server",
+    "connect",
     "fetch_model",
     "is_healthy",
     "is_provisioned",
-    "local_model_path",
     "verify",
     "vllm_command",
     "vllm_image_args",
+    "wait_healthy",
 ]

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from axa_settings import load_settings
+from axa_wiring import embedded_server, local_model_path, server_lock_path
 
 from . import embedding_model
 from .client import is_healthy
@@ -22,7 +23,7 @@ from .errors import ServingError
 from .export import export_hf
 from .models import BUNDLED_MODELS
 from .provision import fetch_model, is_provisioned
-from .runtime import ServerLock, embedded_server, local_model_path, server_lock_path
+from .runtime import ServerLock
 from .vllm import VLLMConfig, vllm_command
 
 app = typer.Typer(add_completion=False, help="Provision models and run the LLM server.")

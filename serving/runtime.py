@@ -1,4 +1,5 @@
-"""Resolve, from Settings, which OpenAI-compatible endpoint answers, starting one if needed."""
+"""Which OpenAI-compatible endpoint answers, starting the embedded one if needed; restarting
+it when it dies. The endpoint comes from `axa_wiring`, which reads Settings."""
 
 from __future__ import annotations
 
@@ -9,49 +10,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from axa_settings import Settings
-
-from .client import ChatModel, Message, OpenAIChatModel, Schema, is_healthy
+from .client import ChatModel, JsonFormat, Message, OpenAIChatModel, Schema, is_healthy
 from .errors import LLMUnavailableError
 from .llamacpp import EmbeddedLlamaServer
-from .models import BUNDLED_MODELS
-from .provision import is_provisioned
 
 log = logging.getLogger(__name__)
-
-
-def local_model_path(settings: Settings) -> Path:
-    """The GGUF the embedded runtime serves: an explicit path, or a provisioned bundled model."""
-    if settings.llm_model_path is not None:
-        return settings.llm_model_path
-    model = BUNDLED_MODELS.get(settings.llm_model)
-    if model is None:
-        raise LLMUnavailableError(
-            f"unknown model id {settings.llm_model!r}; known: {', '.join(BUNDLED_MODELS)}; "
-            "or set AXA_LLM_MODEL_PATH to a GGUF file, or AXA_LLM_BASE_URL to a server"
-        )
-    if not is_provisioned(model, settings.models_dir):
-        raise LLMUnavailableError(
-            f"model {model.id} is not provisioned in {settings.models_dir}; "
-            f"run `axa-serve fetch-model {model.id}`"
-        )
-    return settings.models_dir / model.filename
-
-
-def embedded_server(settings: Settings) -> EmbeddedLlamaServer:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return EmbeddedLlamaServer(
-        local_model_path(settings),
-        alias=settings.llm_model,
-        host=settings.llm_host,
-        port=settings.llm_port,
-        threads=settings.llm_threads,
-        ctx=settings.llm_ctx,
-        log_path=settings.data_dir / "llm-server.log",
-    )
 
 
 class Restartable(Protocol):
@@ -130,43 +97,66 @@ def is_healthy_or_false(client: ChatModel) -> bool:
     return bool(base_url) and is_healthy(str(base_url))
 
 
-@contextlib.contextmanager
-def chat_model(settings: Settings) -> Iterator[ChatModel]:
-    """Yield a client for the configured server; start the embedded one for the block if none.
+@dataclass(frozen=True)
+class Endpoint:
+    """Which OpenAI-compatible server answers: `base_url`, or (None) the embedded one on
+    host:port, which `lock_path` guards so that two processes never load the model twice."""
 
-    Reuses an embedded server already running on the configured port (e.g. `axa-serve start`
-    in another terminal) instead of loading the model a second time.
+    model: str
+    base_url: str | None
+    host: str
+    port: int
+    lock_path: Path
+    api_key: str = "not-needed"
+    json_format: JsonFormat = "auto"
+    timeout_s: float = 120.0
+    start_timeout_s: float = 180.0
+
+    @property
+    def local_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+
+@contextlib.contextmanager
+def connect(
+    endpoint: Endpoint, start_server: Callable[[], EmbeddedLlamaServer]
+) -> Iterator[ChatModel]:
+    """Yield a client for the endpoint's server; start the embedded one (`start_server` makes
+    it) for the block if none answers.
+
+    Reuses an embedded server already running on the port (e.g. `axa-serve start` in another
+    terminal) instead of loading the model a second time.
     """
-    base_url = settings.llm_base_url
+    base_url = endpoint.base_url
     server: EmbeddedLlamaServer | None = None
     owner: ServerLock | None = None
     if base_url is None:
-        local = f"http://{settings.llm_host}:{settings.llm_port}/v1"
-        owner = ServerLock.take(server_lock_path(settings))
+        local = endpoint.local_url
+        owner = ServerLock.take(endpoint.lock_path)
         if is_healthy(local):
             base_url = local
         elif owner is None:
             # another process (axa-serve start, axa-chat) is loading the model: wait for it
             # rather than load it twice and lose the port to it
-            base_url = wait_healthy(local, settings.llm_start_timeout_s)
+            base_url = wait_healthy(local, endpoint.start_timeout_s)
         else:
-            server = embedded_server(settings)
-            base_url = server.start(timeout_s=settings.llm_start_timeout_s)
+            server = start_server()
+            base_url = server.start(timeout_s=endpoint.start_timeout_s)
         if server is None and owner is not None:
             owner.release()
             owner = None
-    fmt = settings.llm_json_format
-    if fmt == "auto" and settings.llm_base_url is None:
+    fmt = endpoint.json_format
+    if fmt == "auto" and endpoint.base_url is None:
         fmt = "llama-cpp"  # our embedded server is llama-cpp-python's
     client = OpenAIChatModel(
-        base_url, settings.llm_model, api_key=settings.llm_api_key,
-        timeout_s=settings.llm_timeout_s, json_format=fmt,
+        base_url, endpoint.model, api_key=endpoint.api_key,
+        timeout_s=endpoint.timeout_s, json_format=fmt,
     )  # fmt: skip
     try:
         if server is None:
             yield client
         else:
-            yield RestartingChatModel(client, server, start_timeout_s=settings.llm_start_timeout_s)
+            yield RestartingChatModel(client, server, start_timeout_s=endpoint.start_timeout_s)
     finally:
         if server is not None:
             server.stop()
@@ -197,10 +187,6 @@ class ServerLock:
         if self._fd is not None:
             os.close(self._fd)  # closing drops the flock
             self._fd = None
-
-
-def server_lock_path(settings: Settings) -> Path:
-    return settings.data_dir / f"llm-server-{settings.llm_port}.lock"
 
 
 def wait_healthy(base_url: str, timeout_s: float, poll_s: float = 0.5) -> str:

@@ -9,9 +9,9 @@ import pytest
 from kiwipiepy import Kiwi
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
+from axa_wiring import make_ingestor, open_store
 from ingest import Outcome
-from search import Retriever, open_store
+from search import Retriever
 from serving import BUNDLED_MODELS, EmbeddedLlamaServer, OpenAIChatModel, is_provisioned
 
 ROOT = Path(__file__).resolve().parent.parent

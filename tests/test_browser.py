@@ -18,9 +18,8 @@ import pytest
 from pydantic import SecretStr
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
+from axa_wiring import make_ingestor, open_store
 from rag import FeedbackStore
-from search import open_store
 from serving import OpenAIChatModel
 from tests.conftest import ROOT, SAMPLE_CORPUS
 from tests.web_probe import serve

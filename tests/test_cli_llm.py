@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from search import open_index
+from axa_wiring import open_index
 from serving import EmbeddedLlamaServer
 
 pytestmark = pytest.mark.llm

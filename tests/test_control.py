@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import control_handlers, make_ingestor
+from axa_wiring import control_handlers, make_ingestor, open_store
 from ingest import (
     ControlError,
     ControlServer,
@@ -30,7 +30,7 @@ from ingest import (
     server_running,
 )
 from rag import FeedbackStore
-from search import KiwiBM25, VectorIndex, open_store
+from search import KiwiBM25, VectorIndex
 from serving import OpenAIChatModel
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import ToyEmbedder

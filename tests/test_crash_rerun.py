@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from axa_settings import Settings
+from axa_wiring import open_index
 from ingest import Manifest
-from search import open_index
 
 
 def _indexed_rows(db: Path) -> int:

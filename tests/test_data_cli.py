@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
+from axa_wiring import open_index
 from ingest import Manifest
 from rag import FeedbackStore
-from search import open_index
 from tests.conftest import SAMPLE_CORPUS
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import make_assistant
+from axa_wiring import make_assistant, open_store
 from rag import REFUSAL, Assistant
-from search import open_store
 from serving import OpenAIChatModel
 
 pytestmark = pytest.mark.llm

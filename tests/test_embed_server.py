@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
-from search import EmbeddingServerError, OpenAIEmbedder, Retriever, embedder_of, open_store
+from axa_wiring import embedder_of, make_ingestor, open_store
+from search import EmbeddingServerError, OpenAIEmbedder, Retriever
 from serving import EmbeddedLlamaServer
 from tests.conftest import SAMPLE_CORPUS, free_port
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import make_assistant, make_ingestor
+from axa_wiring import make_assistant, make_ingestor, open_store
 from eval import run_eval, suites
-from search import open_store
 from serving import OpenAIChatModel
 
 pytestmark = pytest.mark.llm

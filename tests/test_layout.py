@@ -40,12 +40,7 @@ def _modules() -> list[tuple[str, Path]]:
 
 def _imports(path: Path) -> list[tuple[str, list[str], int]]:
     """(module, names, line) of every absolute import of ours in `path`."""
-    out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.append((node.module, [a.name for a in node.names], node.lineno))
-        elif isinstance(node, ast.Import):
-            out += [(a.name, [], node.lineno) for a in node.names]
+    out = _imports_all(path)
     ours = (*PACKAGES, "axa_wiring")
     return [(m, n, line) for m, n, line in out if m.split(".")[0] in ours]
 
@@ -300,3 +295,29 @@ def test_the_text_rule_check_sees_a_date_regex_outside_korean() -> None:
         probe.unlink()
     assert len(found) == 1 and "date or year" in found[0]
 
+
+# Who reads Settings: the wiring module and the console scripts at the edge, and the eval
+# harness, which records the configuration it measured. Library modules take built objects.
+SETTINGS_READERS = {"axa_wiring", "eval.harness"}
+
+
+def test_only_the_edge_reads_settings() -> None:
+    readers = sorted(
+        _module_name(path)
+        for _, path in _modules()
+        if any(m == "axa_settings" for m, _, _ in _imports_all(path))
+    )
+    library = [m for m in readers if m not in SETTINGS_READERS and not m.endswith(".cli")]
+    assert "axa_wiring" in readers and "web.cli" in readers  # the check sees real readers
+    assert library == []
+
+
+def _imports_all(path: Path) -> list[tuple[str, list[str], int]]:
+    """(module, names, line) of every absolute import in `path`."""
+    out: list[tuple[str, list[str], int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.module, [a.name for a in node.names], node.lineno))
+        elif isinstance(node, ast.Import):
+            out += [(a.name, [], node.lineno) for a in node.names]
+    return out

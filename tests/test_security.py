@@ -24,10 +24,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor
+from axa_wiring import make_ingestor, open_store
 from rag import Answer, AnswerSettings, Assistant, FeedbackStore, Source
 from rag.api import CompletionService, build_api
-from search import Retriever, doc_key, open_store
+from search import Retriever, doc_key
 from tests.conftest import ROOT, SAMPLE_CORPUS
 from tests.fakes import ScriptedLLM, ToyEmbedder
 from tests.web_probe import (

@@ -162,7 +162,8 @@ def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Pat
     import threading
 
     from axa_settings import Settings
-    from serving.runtime import ServerLock, chat_model, server_lock_path
+    from axa_wiring import chat_model, server_lock_path
+    from serving.runtime import ServerLock
     from tests.conftest import free_port
 
     port = free_port()

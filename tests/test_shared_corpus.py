@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from axa_settings import Settings
-from axa_wiring import make_ingestor, make_retriever
+from axa_wiring import make_ingestor, make_retriever, open_store
 from ingest import IngestReport, Outcome, TesseractOCR
-from search import Retriever, Store, open_store
+from search import Retriever, Store
 from tests.conftest import SHARED
 
 pytestmark = [

@@ -52,9 +52,8 @@ def serve(app: FastAPI, settings: Settings | None = None) -> Iterator[str]:
 def toy_chat(settings: Settings, llm: ChatModel, corpus: Path | None = None) -> Iterator[str]:
     """The whole web app (chat, guard, queue) over the sample corpus (or `corpus`) with the
     toy embedder and the given model, on loopback; yields its base URL."""
-    from axa_wiring import make_ingestor
+    from axa_wiring import make_ingestor, open_store
     from rag import FeedbackStore
-    from search import open_store
     from tests.conftest import SAMPLE_CORPUS
     from tests.fakes import ToyEmbedder
     from web.cli import make_server

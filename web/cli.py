@@ -3,31 +3,21 @@ operator page) on loopback."""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import signal
 from typing import Annotated
 
 import typer
-import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
 from axa_settings import Settings, load_settings
-from axa_wiring import (
-    answer_settings,
-    make_assistant,
-    make_ingestor,
-    make_notice_board,
-    open_store_or_exit,
-    start_control,
-    uvicorn_options,
-)
+from axa_wiring import answer_settings, make_assistant, make_notice_board, serve_http, serving_parts
 from ingest import Ingestor, Manifest
 from rag import FeedbackStore, StudyGuide
 from search import Store
-from serving import ChatModel, ServingError, chat_model
+from serving import ChatModel
 from ui import CorpusInfo, OperatorDesk, build_admin, build_app
 
 from .operator_login import OperatorLogin
@@ -67,33 +57,17 @@ def chat(
     settings = load_settings()
     if host:
         settings = settings.model_copy(update={"ui_host": host})
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, _interrupt)
-    store = open_store_or_exit(settings)
     feedback = FeedbackStore(settings.feedback_path)
-    ingestor = make_ingestor(settings, store)
-    manifest = ingestor.manifest
     try:
-        err.print("언어 모델 서버를 준비하는 중...")
-        with chat_model(settings) as llm:
-            server = make_server(settings, store, llm, feedback, ingestor)
-            control = start_control(settings, store, llm, ingestor,
-                                    make_notice_board(settings, manifest))  # fmt: skip
+        with serving_parts(settings, err) as parts:
+            server = make_server(settings, parts.store, parts.llm, feedback, parts.ingestor)
             where = f"http://{settings.ui_host}:{port or settings.ui_port}"
             err.print(f"채팅: {where}/" + (f"  운영자: {where}/admin" if settings.admin_password
                                           else ""))  # fmt: skip
-            try:
-                uvicorn.run(server, host=settings.ui_host, port=port or settings.ui_port,
-                            log_level="warning", **uvicorn_options(settings))  # type: ignore[arg-type]  # fmt: skip
-            finally:
-                control.close()
-    except ServingError as exc:
-        err.print(f"[red]{exc}")
-        raise typer.Exit(1) from exc
+            serve_http(server, settings, settings.ui_host, port or settings.ui_port)
     finally:
         feedback.close()
-        manifest.close()
-        store.close()
 
 
 def make_server(
