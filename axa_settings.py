@@ -109,6 +109,10 @@ class Settings(BaseSettings):
         6, ge=1, le=20, description="Passages whose statements compete for those places."
     )
     select_chars: int = Field(900, ge=200, le=8000, description="Their total characters.")
+    select_second_pick: bool = Field(
+        True, description="No part answered: ask once more for the statements alone, quoted "
+        "when together they cover the question.",
+    )  # fmt: skip
 
     # --- LLM ---------------------------------------------------------------------------------
     llm_base_url: str | None = Field(

@@ -59,6 +59,7 @@ from .outline import (
 )
 from .questions import (
     AFTER_QUESTION_MARK,
+    ANSWER_KIND_NOUNS,
     ASKS_DIFFERENCE,
     ASKS_RATIO,
     ASKS_SOMETHING,
@@ -96,6 +97,7 @@ from .units import (
 __all__ = [
     "AFTER_QUESTION_MARK",
     "AGE_CONDITION",
+    "ANSWER_KIND_NOUNS",
     "ANSWER_LIST_MARK",
     "ANSWER_SENTENCE_END",
     "ASKS_DIFFERENCE",

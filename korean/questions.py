@@ -60,3 +60,10 @@ DEADLINE_ASKED = re.compile(r"마감|언제까지|(접수|신청|모집)\s*(기�
 DEADLINE_CUE = re.compile(
     r"(?:(?:접수|신청|모집|공고|제출)\s*)?(?:마감|언제\s*까지|언제\s*부터|기한|기간|일정|D-?day)"
 )
+
+# Nouns that name the kind of answer wanted, not the thing asked about ("…의 이유는", "차이점은
+# 무엇", "방안에 대해 설명"): the statements that explain a thing need not write these words.
+ANSWER_KIND_NOUNS = frozenset({
+    "이유", "원인", "차이", "차이점", "영향", "결과", "방안", "방향", "방법", "방식", "내용",
+    "의미", "목적", "역할", "효과", "특징", "절차", "과정", "주요", "구체적", "전망", "계획",
+})  # fmt: skip

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from korean import ANSWER_KIND_NOUNS
 from notices import NoticeBoard, Routed, deadline_answer
 from search import Hit, Retrieval, Retriever, SearchFilter, location_label
 from serving import ChatModel
@@ -25,13 +26,25 @@ from .prompts import (
     SELECT_VERSION,
     PromptPassage,
     build_messages,
+    build_pick_messages,
     build_select_messages,
+    pick_schema,
     selection_schema,
 )
 from .rules import Asked, Passage, find_rule, is_yes_no
-from .selection import compose, early_answer, parse_selection, pin
+from .selection import (
+    PartChoice,
+    Selection,
+    Terms,
+    compose,
+    covers,
+    early_answer,
+    parse_pick,
+    parse_selection,
+    pin,
+)
 from .subquestions import sub_questions
-from .units import make_units, shortlist
+from .units import Unit, make_units, shortlist
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +124,9 @@ class AnswerSettings:
     select_max_chars: int = 900
     select_max_tokens: int = 160
     select_passages: int = 6  # passages whose units compete for the shortlist (recall)
+    # No part answered: ask once more for the statements alone (explanations have no short
+    # answer), quoted when together they cover the question as retrieval had to.
+    select_second_pick: bool = True
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -429,8 +445,36 @@ class Assistant:
             if rule is not None:
                 text, refused = rule.text, False
                 checks["rule_look"] = rule.ref
+        elif refused and s.select_second_pick and not yes_no:
+            picked = self._second_pick(messages, units, passages, question, terms)
+            checks["second_pick"] = [u.n for u in picked]
+            if picked:
+                one = Selection((PartChoice("list", tuple(u.n for u in picked)),), True)
+                text, refused = compose(question, [question], one, units).text, False
         yield from self._finish(asked, question, text, refused, hits, routed, related, out,
                                 t0, timings, checks, shown)  # fmt: skip
+
+    def _second_pick(
+        self, messages: list[dict[str, str]], units: list[Unit], hits: list[Hit], question: str,
+        terms: Terms,
+    ) -> list[Unit]:  # fmt: skip
+        """Asked again for the statements alone; kept only when together they hold as much of
+        the question as retrieval had to (AnswerSettings.min_term_coverage) and name what it
+        asks about. `hits`: the passages the units came from (unit.ref - 1)."""
+        reply = "".join(self.llm.stream(build_pick_messages(messages), max_tokens=24,
+                                        temperature=0.0,
+                                        json_schema=pick_schema(len(units))))  # fmt: skip
+        by_n = {u.n: u for u in units}
+        chosen = [by_n[n] for n in parse_pick(reply, units)]
+        if not covers(question, chosen, terms, self.settings.min_term_coverage):
+            return []
+        # what the question asks about is named there ("평균 연봉", "교통비 기준"), not only the
+        # program it is about; the kind of answer ("이유", "차이점") need not be
+        asked = self._asked(question)
+        titles = "\n".join({f"{hits[u.ref - 1].title}\n{hits[u.ref - 1].file}" for u in chosen})
+        text = "\n".join(f"{u.section}\n{u.text}" for u in chosen)
+        missing = [n for n in asked.unnamed_in(text, titles) if n not in ANSWER_KIND_NOUNS]
+        return [] if missing else chosen
 
     def _similarity(self, question: str, texts: list[str]) -> list[float]:
         """The embedder's cosine of the question to each unit (vectors are normalised)."""

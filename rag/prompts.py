@@ -177,6 +177,30 @@ def selection_schema(n_parts: int, n_units: int, max_units: int = 4) -> dict[str
     }
 
 
+# A second look when no part was answered: the same messages (the server reuses their prefix),
+# then one short request — which statements answer or explain what is asked — under a schema
+# of unit numbers only. Questions that ask to explain ("설명하시오", "이유는") have no short
+# answer in the units' words, so the first request finds none; the statements still do.
+PICK_VERSION = "2026-12-03.1"
+PICK_USER = """[다시 보기]
+위 [질문]에 답하거나 [질문]이 묻는 것을 설명하는 [자료]의 문장 번호를 고르세요. 그런 문장이 없으면 []를 씁니다. [질문]의 낱말만 같고 묻는 것에 답하지 않는 문장은 고르지 않습니다."""
+
+
+def pick_schema(n_units: int, max_units: int = 3) -> dict[str, object]:
+    ids: dict[str, object] = {"type": "integer", "enum": list(range(1, n_units + 1)) or [0]}
+    return {
+        "type": "object",
+        "properties": {"units": {"type": "array", "items": ids, "maxItems": max_units}},
+        "required": ["units"],
+    }
+
+
+def build_pick_messages(select_messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The selection's messages, its reply left out, and the second request after them."""
+    user = select_messages[-1]["content"]
+    return [*select_messages[:-1], {"role": "user", "content": f"{user}\n\n{PICK_USER}"}]
+
+
 def build_select_messages(
     question: str, parts: Sequence[str], units: Sequence[tuple[int, str, str]]
 ) -> list[dict[str, str]]:

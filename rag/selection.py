@@ -174,6 +174,32 @@ def parse_selection(
     return Selection(tuple(parts), len(raw_parts) == n_parts, tuple(dropped))
 
 
+def parse_pick(reply: str, units: Sequence[Unit]) -> tuple[int, ...]:
+    """The unit numbers of a second look's JSON that were shown, in order, once each; () for
+    anything unreadable."""
+    try:
+        data = json.loads(reply)
+    except ValueError:
+        return ()
+    raw = data.get("units") if isinstance(data, dict) else None
+    shown = {u.n for u in units}
+    out: list[int] = []
+    for n in raw if isinstance(raw, list) else []:
+        if isinstance(n, int) and n in shown and n not in out:
+            out.append(n)
+    return tuple(out)
+
+
+def covers(question: str, chosen: Sequence[Unit], terms: Terms, share: float) -> bool:
+    """The chosen units together hold `share` of the question's content morphemes: the bar the
+    retrieved passages had to pass, now for what is quoted."""
+    wanted = set(terms(question))
+    if not wanted or not chosen:
+        return False
+    held = set(terms(" ".join(f"{u.section} {u.text}" for u in chosen)))
+    return len(wanted & held) / len(wanted) >= share
+
+
 @dataclass
 class Composed:
     text: str

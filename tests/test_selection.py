@@ -11,8 +11,8 @@ import pytest
 
 from rag import REFUSAL, AnswerSettings, Assistant
 from rag.arithmetic import compute
-from rag.prompts import selection_schema
-from rag.selection import NOT_FOUND, compose, parse_selection
+from rag.prompts import PICK_USER, pick_schema, selection_schema
+from rag.selection import NOT_FOUND, QUOTE_LEAD, compose, covers, parse_pick, parse_selection
 from rag.units import Unit, make_units, shortlist
 from search import Retriever
 from tests.fakes import ScriptedLLM
@@ -242,3 +242,74 @@ def test_an_answer_no_statement_holds_leaves_only_statements_that_bear_on_the_qu
     assert sel.parts[0].value == "" and sel.parts[0].units == (1,)
     out = compose(q, [q], sel, units)
     assert out.text.startswith("문서에 적힌 내용은 다음과 같습니다.") and "캐시백" not in out.text
+
+
+def pick(*units: int) -> str:
+    return json.dumps({"units": list(units)})
+
+
+def test_a_second_look_quotes_the_statements_when_no_part_was_answered(
+    sample_retriever: Retriever,
+) -> None:
+    """An explanation has no short answer in the units' words: the first request names none,
+    the second asks for the statements alone, and code quotes them."""
+    probe = ScriptedLLM(reply(part("none", [])))
+    select_assistant(sample_retriever, probe).ask(Q)
+    n = unit_number(probe, "총 예산은 236억")
+    llm = ScriptedLLM([reply(part("none", [])), pick(n, 99)])
+    ans = select_assistant(sample_retriever, llm).ask(Q)
+    assert not ans.refused and ans.answer.startswith(QUOTE_LEAD)
+    assert "대구시 AI 대전환 사업의 총 예산은 236억 원이며" in ans.answer and "[1]" in ans.answer
+    assert ans.checks["second_pick"] == [n]  # 99 was never shown
+    first, second = llm.requests
+    assert second[:-1] == first[:-1]  # the same system prompt and, below, the same statements
+    assert second[-1]["content"].startswith(first[-1]["content"])  # the server reuses the prefix
+    assert second[-1]["content"].endswith(PICK_USER)
+    assert llm.schemas[1] == pick_schema(10)
+
+
+def test_a_second_look_that_does_not_cover_the_question_is_still_a_refusal(
+    sample_retriever: Retriever,
+) -> None:
+    probe = ScriptedLLM(reply(part("none", [])))
+    select_assistant(sample_retriever, probe).ask(Q)
+    n = unit_number(probe, "원문 공고를 확인하세요")
+    ans = select_assistant(sample_retriever,
+                           ScriptedLLM([reply(part("none", [])), pick(n)])).ask(Q)  # fmt: skip
+    assert ans.refused and ans.answer == REFUSAL and ans.checks["second_pick"] == []
+
+
+def test_no_second_look_for_yes_no_questions_or_when_it_is_off(sample_retriever: Retriever) -> None:
+    yes_no = ScriptedLLM([reply(part("none", [])), pick(1)])
+    select_assistant(sample_retriever, yes_no).ask("대구시 AI 대전환 사업은 항공료도 지원하나요?")
+    off = ScriptedLLM([reply(part("none", [])), pick(1)])
+    settings = AnswerSettings(top_k=3, mode="select", select_second_pick=False)
+    ans = Assistant(sample_retriever, off, settings, today=date(2026, 11, 22)).ask(Q)
+    assert len(yes_no.requests) == 1 and len(off.requests) == 1 and ans.refused
+
+
+def test_a_second_looks_reply_is_checked_against_the_units_shown() -> None:
+    units = [Unit(1, 1, "총 예산은 236억 원이다."), Unit(2, 1, "사업 기간은 2026년까지이다.")]
+    assert parse_pick(pick(2, 2, 7, 1), units) == (2, 1)
+    assert parse_pick("not json", units) == () and parse_pick('{"units": "1"}', units) == ()
+    assert covers("총 예산", units[:1], words, 0.5) and not covers("총 예산", units[1:], words, 0.5)
+    assert not covers("총 예산", [], words, 0.5)
+
+
+def test_a_second_look_must_name_what_the_question_asks_about(sample_retriever: Retriever) -> None:
+    """Statements about the program that never name "평균 연봉" do not answer it, however many
+    of the question's words they share; the kind of answer ("이유") need not be named."""
+    q = "대구시 AI 대전환 사업 직원의 평균 연봉은 얼마인가요?"
+    probe = ScriptedLLM(reply(part("none", [])))
+    select_assistant(sample_retriever, probe).ask(q)
+    n = unit_number(probe, "총 예산은 236억")
+    ans = select_assistant(sample_retriever,
+                           ScriptedLLM([reply(part("none", [])), pick(n)])).ask(q)  # fmt: skip
+    assert ans.refused and ans.checks["second_pick"] == []
+    why = "대구시 AI 대전환 사업의 총 예산이 236억 원인 이유는 무엇인가요?"
+    probe = ScriptedLLM(reply(part("none", [])))
+    select_assistant(sample_retriever, probe).ask(why)
+    n = unit_number(probe, "총 예산은 236억")
+    ans = select_assistant(sample_retriever,
+                           ScriptedLLM([reply(part("none", [])), pick(n)])).ask(why)  # fmt: skip
+    assert not ans.refused and ans.checks["second_pick"] == [n]
