@@ -258,3 +258,20 @@ def test_the_bundled_server_keeps_the_selection_schema(llm: OpenAIChatModel) -> 
     assert set(part) == {"answer", "units", "type", "verdict"}
     assert all(n in (1, 2, 3) for n in part["units"])
     assert part["type"] in ("value", "list", "yes_no", "procedure", "none")
+
+
+@pytest.mark.llm
+def test_the_bundled_server_keeps_the_second_look_schema(llm: OpenAIChatModel) -> None:
+    """The second look's request (the selection's messages and one more instruction) comes
+    back as unit numbers from the list shown, nothing else."""
+    from rag.prompts import build_pick_messages, build_select_messages, pick_schema
+
+    units = [(1, "지원대상", "대전에 본사가 있는 기업"), (2, "", "총 예산은 236억 원이다."),
+             (3, "선정 절차", "서류 평가 후 발표 평가를 거쳐 선정한다.")]  # fmt: skip
+    q = "선정 절차를 설명해 주세요."
+    messages = build_pick_messages(build_select_messages(q, [q], units))
+    reply = "".join(llm.stream(messages, max_tokens=24, temperature=0.0,
+                               json_schema=pick_schema(3)))  # fmt: skip
+    data = json.loads(reply)
+    assert set(data) == {"units"} and len(data["units"]) <= 3
+    assert all(n in (1, 2, 3) for n in data["units"])
