@@ -87,7 +87,8 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                 "Allganize-derived qa_v4 (114 Q, page-level truth) over its 720 page texts",
                 qa / "allganize_autorag" / "qa_v4.parquet",
                 qa / "allganize_autorag" / "ocr_corpus_v3.parquet",
-                looked_at="all 114 were run and their failures read in an earlier session",
+                looked_at="all 114 were run and their failures read in earlier sessions; "
+                "its refusals again when the second look was built",
             ),
         )
     }
