@@ -3,7 +3,9 @@
 LlamaIndex's SentenceSplitter does the budgeted merging with overlap; Kiwi supplies the
 sentence boundaries (Punkt, its default, does not know Korean endings such as "~함." or "~음").
 Markdown tables are cut between rows only, and every piece repeats the header row, so a row
-keeps its column meaning ("지원한도 | 최대 2억 원") wherever it lands.
+keeps its column meaning ("지원한도 | 최대 2억 원") wherever it lands. A table the loaders wrote
+as "column: cell · column: cell" lines is cut between lines too: a row cut in two loses its
+label ("사업명: …") in one half and its figure in the other ("2,026," / "370백만원").
 """
 
 from __future__ import annotations
@@ -14,18 +16,26 @@ from collections.abc import Iterable
 from kiwipiepy import Kiwi
 from llama_index.core.node_parser import SentenceSplitter
 
-from search import Chunk, Document
+from search import Chunk, Document, is_table_row
 
 from .headings import HeadingTrail, labelled
 
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
+# Indexed text made with another revision is chunked and embedded again (the manifest records
+# it next to the loader's). 2: linearised table rows are never cut.
+CHUNKS_REVISION = 2
+_CELL = " · "
+
+
+def _is_row(line: str) -> bool:
+    return line.lstrip().startswith("|") or is_table_row(line.strip())
 
 
 def _blocks(text: str) -> list[tuple[bool, str]]:
-    """(is_table, text) runs: consecutive lines starting with '|' form a table."""
+    """(is_table, text) runs: consecutive table lines (Markdown or linearised) form a table."""
     blocks: list[tuple[bool, list[str]]] = []
     for line in text.split("\n"):
-        is_table = line.lstrip().startswith("|")
+        is_table = _is_row(line)
         if blocks and blocks[-1][0] == is_table:
             blocks[-1][1].append(line)
         else:
@@ -33,11 +43,29 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
     return [(t, "\n".join(lines).strip()) for t, lines in blocks if "\n".join(lines).strip()]
 
 
+def split_row(row: str, budget: int) -> list[str]:
+    """A linearised row over the budget, cut between cells; every later piece starts with the
+    row's first cell, its label ("사업명: 노인일자리 …"), so each piece says whose figures these
+    are. A single cell over the budget stays whole."""
+    cells = row.split(_CELL)
+    pieces: list[list[str]] = [[cells[0]]]
+    for cell in cells[1:]:
+        if len(_CELL.join([*pieces[-1], cell])) > budget and len(pieces[-1]) > 1:
+            pieces.append([cells[0]])
+        pieces[-1].append(cell)
+    return [_CELL.join(p) for p in pieces]
+
+
+def _cells_apart(line: str, budget: int) -> list[str]:
+    return split_row(line.strip(), budget) if is_table_row(line.strip()) else [line]
+
+
 def split_table(table: str, budget: int) -> list[str]:
     lines = [line for line in table.split("\n") if line.strip()]
     header: list[str] = []
     if len(lines) >= 2 and _TABLE_SEPARATOR.match(lines[1].strip()):
         header, lines = lines[:2], lines[2:]
+    lines = [p for line in lines for p in _cells_apart(line, budget)]
     pieces: list[str] = []
     current: list[str] = []
     for row in lines:

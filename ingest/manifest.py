@@ -50,7 +50,7 @@ class ManifestRow:
     error: str
     ingested_at: str
     metadata: str = ""  # JSON of the filter fields (ingest/metadata.py); "" before they existed
-    revision: str = ""  # the parser that made the indexed text ("pdf:2"); "" before revisions
+    revision: str = ""  # what made the indexed text ("pdf:5 chunks:2"); "" before revisions
     card: str = ""  # JSON of the notice card (notices/); "" for a document that is no notice
     card_revision: str = ""  # the card reader's revision that read it
 

@@ -20,7 +20,7 @@ from typing import TypeGuard, TypeVar
 from notices import CARD_REVISION, read_card
 from search import Chunk, Document, Embedder, KiwiBM25, VectorIndex
 
-from .chunking import KoreanChunker
+from .chunking import CHUNKS_REVISION, KoreanChunker
 from .loaders import (
     Loader,
     LoadError,
@@ -323,10 +323,13 @@ class Ingestor:
         return _Pending(path, doc_id, data, sha, previous is not None)
 
     def _revision(self, path: Path, loader: str = "") -> str:
+        """What made the indexed text: the parser's revision and the chunker's ("pdf:5
+        chunks:2"); text made by older ones is parsed, chunked and embedded again."""
         try:
-            return parse_revision(path, self.loaders)
+            parsed = parse_revision(path, self.loaders)
         except LoadError:  # a dataset's document with no file format of ours
-            return f"{loader}:1"
+            parsed = f"{loader}:1"
+        return f"{parsed} chunks:{CHUNKS_REVISION}"
 
     @staticmethod
     def _card(doc: Document) -> str:

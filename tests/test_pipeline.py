@@ -238,9 +238,23 @@ def test_a_document_parsed_by_an_older_loader_revision_is_indexed_again(
 ) -> None:
     assert ingestor.ingest([corpus]).count(Outcome.ADDED) == 4
     rows = ingestor.manifest.all()
-    assert {r.revision for r in rows} == {"pdf:5", "text:1"}
-    # a manifest written before revisions: the PDF loader has moved on (text-layer repair)
-    ingestor.manifest._db.execute("UPDATE documents SET revision = ''")
+    assert {r.revision for r in rows} == {"pdf:5 chunks:2", "text:1 chunks:2"}
+    # indexed by an older PDF loader (before text-layer repair): only the PDFs are read again
+    ingestor.manifest._db.execute(
+        "UPDATE documents SET revision = 'pdf:4 chunks:2' WHERE loader = 'pdf'"
+    )
     again = ingestor.ingest([corpus])
     pdfs = sum(1 for r in rows if r.loader == "pdf")
     assert again.count(Outcome.UPDATED) == pdfs and again.count(Outcome.SKIPPED) == 4 - pdfs
+
+
+def test_text_chunked_by_an_older_chunker_is_chunked_again(
+    ingestor: Ingestor, corpus: Path
+) -> None:
+    assert ingestor.ingest([corpus]).count(Outcome.ADDED) == 4
+    # a manifest written before revisions, or by the chunker that cut table rows in two
+    ingestor.manifest._db.execute("UPDATE documents SET revision = ''")
+    assert ingestor.ingest([corpus]).count(Outcome.UPDATED) == 4
+    ingestor.manifest._db.execute("UPDATE documents SET revision = 'text:1 chunks:1'")
+    assert ingestor.ingest([corpus]).count(Outcome.UPDATED) == 4
+    assert ingestor.ingest([corpus]).count(Outcome.SKIPPED) == 4

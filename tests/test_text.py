@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest import KoreanChunker
+from ingest.chunking import split_row
 from ingest.clean import clean_text
 from search import Document, KiwiBM25, Page, term_id
 
@@ -29,6 +30,32 @@ def test_chunks_respect_budget_and_never_cross_pages(kiwi) -> None:
     assert all(c.text.endswith("사업입니다.") for c in page1)
     assert [c.text for c in chunks if c.page == 2] == ["두 번째 쪽의 짧은 문장입니다."]
     assert [c.index for c in chunks] == list(range(len(chunks)))
+
+
+def test_linearised_table_rows_are_never_cut(kiwi) -> None:
+    """A budget table as the PDF loader writes it: a row cut in two loses its label in one
+    half and its figure in the other ("2,026," / "370백만원")."""
+    rows = [
+        f"사업명: 사업{i} · 2022년 결산: 1,438,07{i}백만원 · 2023년 예산 본예산(A): "
+        f"1,540,01{i}백만원 · 2024년 정부안: 2,026,17{i}백만원 · 2024년 확정(B): 2,026,37{i}백만원"
+        for i in range(6)
+    ]
+    text = "3. 예산 총괄표 설명 문장입니다. " * 6 + "\n(단위: 백만원, %)\n" + "\n".join(rows)
+    doc = Document(path=Path("x.pdf"), title="t", loader="pdf", sha256="s", pages=[Page(1, text)])
+    chunks = KoreanChunker(kiwi, chunk_chars=300, overlap_chars=80).chunk(doc)
+    lines = [line for c in chunks for line in c.text.split("\n")]
+    assert all(row in lines for row in rows)
+    assert all(len(c.text) <= 300 for c in chunks)
+
+
+def test_a_row_over_the_budget_is_cut_between_cells_under_its_label() -> None:
+    row = "사업명: 노인일자리 · 2022년 결산: 1,438,070백만원 · 2024년 확정(B): 2,026,370백만원"
+    assert split_row(row, 200) == [row]
+    assert split_row(row, 50) == [
+        "사업명: 노인일자리 · 2022년 결산: 1,438,070백만원",
+        "사업명: 노인일자리 · 2024년 확정(B): 2,026,370백만원",
+    ]
+    assert split_row("구분: 아주 긴 한 칸", 5) == ["구분: 아주 긴 한 칸"]  # one cell stays whole
 
 
 def test_sentences_keep_whitespace(kiwi) -> None:
