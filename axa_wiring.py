@@ -55,11 +55,10 @@ from serving import (
     EmbeddedLlamaServer,
     Endpoint,
     LLMUnavailableError,
-    OpenAIChatModel,
     ServingError,
     connect,
-    is_healthy,
     is_provisioned,
+    running,
 )
 
 __all__ = [
@@ -258,14 +257,7 @@ def data_parts(settings: Settings) -> DataParts:
 def running_llm(settings: Settings) -> ChatModel | None:
     """An LLM server that already answers (the embedded one on its port, or
     AXA_LLM_BASE_URL), without starting one; None when none does."""
-    base = settings.llm_base_url or f"http://{settings.llm_host}:{settings.llm_port}/v1"
-    if not is_healthy(base):
-        return None
-    fmt = settings.llm_json_format
-    if fmt == "auto" and settings.llm_base_url is None:
-        fmt = "llama-cpp"
-    return OpenAIChatModel(base, settings.llm_model, api_key=settings.llm_api_key,
-                           timeout_s=settings.llm_timeout_s, json_format=fmt)  # fmt: skip
+    return running(llm_endpoint(settings))
 
 
 def make_notice_board(

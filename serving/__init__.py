@@ -5,7 +5,15 @@ from .errors import LLMUnavailableError, ModelFetchError, ModelVerificationError
 from .llamacpp import EmbeddedLlamaServer
 from .models import BUNDLED_MODELS, BundledModel
 from .provision import fetch_model, is_provisioned, verify
-from .runtime import Endpoint, RestartingChatModel, ServerLock, connect, wait_healthy
+from .runtime import (
+    Endpoint,
+    RestartingChatModel,
+    ServerLock,
+    client_for,
+    connect,
+    running,
+    wait_healthy,
+)
 from .vllm import VLLMConfig, vllm_command, vllm_image_args
 
 __all__ = [
@@ -25,10 +33,12 @@ __all__ = [
     "ServerLock",
     "ServingError",
     "VLLMConfig",
+    "client_for",
     "connect",
     "fetch_model",
     "is_healthy",
     "is_provisioned",
+    "running",
     "verify",
     "vllm_command",
     "vllm_image_args",

@@ -117,6 +117,21 @@ class Endpoint:
         return f"http://{self.host}:{self.port}/v1"
 
 
+def client_for(endpoint: Endpoint, base_url: str) -> OpenAIChatModel:
+    """The client for the endpoint's server once it answers at `base_url`."""
+    fmt = endpoint.json_format
+    if fmt == "auto" and endpoint.base_url is None:
+        fmt = "llama-cpp"  # our embedded server is llama-cpp-python's
+    return OpenAIChatModel(base_url, endpoint.model, api_key=endpoint.api_key,
+                           timeout_s=endpoint.timeout_s, json_format=fmt)  # fmt: skip
+
+
+def running(endpoint: Endpoint) -> ChatModel | None:
+    """A client for the endpoint's server if it already answers; None, starting nothing."""
+    base_url = endpoint.base_url or endpoint.local_url
+    return client_for(endpoint, base_url) if is_healthy(base_url) else None
+
+
 @contextlib.contextmanager
 def connect(
     endpoint: Endpoint, start_server: Callable[[], EmbeddedLlamaServer]
@@ -145,13 +160,7 @@ def connect(
         if server is None and owner is not None:
             owner.release()
             owner = None
-    fmt = endpoint.json_format
-    if fmt == "auto" and endpoint.base_url is None:
-        fmt = "llama-cpp"  # our embedded server is llama-cpp-python's
-    client = OpenAIChatModel(
-        base_url, endpoint.model, api_key=endpoint.api_key,
-        timeout_s=endpoint.timeout_s, json_format=fmt,
-    )  # fmt: skip
+    client = client_for(endpoint, base_url)
     try:
         if server is None:
             yield client

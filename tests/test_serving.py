@@ -196,6 +196,43 @@ def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Pat
     again.release()
 
 
+def test_running_llm_finds_a_server_without_starting_one(tmp_path: Path) -> None:
+    """`axa-notices` reads cards with the model only when one already answers: the embedded
+    server on its port speaks llama-cpp's JSON form, a configured URL is asked which it takes."""
+    import http.server
+    import threading
+
+    from axa_settings import Settings
+    from axa_wiring import running_llm
+    from tests.conftest import free_port
+
+    port = free_port()
+    embedded = Settings(data_dir=tmp_path, llm_port=port)
+    assert running_llm(embedded) is None  # nothing answers, and nothing was started
+
+    class Models(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"data": []}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", port), Models)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        local = running_llm(embedded)
+        assert getattr(local, "base_url", "") == f"http://127.0.0.1:{port}/v1"
+        assert getattr(local, "json_format", "") == "llama-cpp"
+        remote = running_llm(
+            Settings(data_dir=tmp_path, llm_base_url=f"http://127.0.0.1:{port}/v1")
+        )
+        assert getattr(remote, "json_format", "") == "auto"
+    finally:
+        httpd.shutdown()
+
+
 def _openai_stub(refuse_json_schema: int) -> tuple[FastAPI, list[dict]]:
     """An OpenAI-compatible server that records request bodies and may refuse OpenAI's
     `json_schema` response format with that status (llama-cpp-python: 500)."""
