@@ -113,6 +113,10 @@ class Settings(BaseSettings):
         True, description="No part answered: ask once more for the statements alone, quoted "
         "when together they cover the question.",
     )  # fmt: skip
+    select_clause_parts: bool = Field(
+        True, description="A question asking two things in one sentence ('무엇이며, 그 이유는') "
+        "is answered clause by clause.",
+    )  # fmt: skip
 
     # --- LLM ---------------------------------------------------------------------------------
     llm_base_url: str | None = Field(

@@ -233,6 +233,7 @@ def answer_settings(settings: Settings, embedder: Embedder) -> AnswerSettings:
         select_max_chars=settings.select_chars,
         select_passages=settings.select_passages,
         select_second_pick=settings.select_second_pick,
+        clause_parts=settings.select_clause_parts,
     )
 
 

@@ -34,6 +34,12 @@ MULTI_PART = re.compile(
     r"뭐가 다른|다른가요|다른지|같은가요|같나요|어느 (쪽|것|사업|프로그램)"
 )
 
+# Two questions in one sentence, their clauses joined by a connective ending: "…서비스는
+# 무엇이며, 그 이유는 무엇인가요?", "…언제 배포되었고 이를 어떻게 설명하였나요?". Each clause
+# that asks something is a part of its own, answered or said not found on its own.
+CLAUSE_ENDINGS = frozenset({"며", "으며", "이며", "고"})
+ASKS_IN_CLAUSE = re.compile(WH_WORD.pattern + r"|설명|서술")
+
 # Which notice-card field a question asks for; the first topic that matches wins. Only phrases
 # that ask for the card field itself: "사업 기간" (the project's), "나이 제한" or "몇 개 기업을
 # 대상으로" ask something else, and the card would crowd out the passage that answers it.

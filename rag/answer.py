@@ -43,7 +43,7 @@ from .selection import (
     parse_selection,
     pin,
 )
-from .subquestions import sub_questions
+from .subquestions import clause_questions, sub_questions
 from .units import Unit, make_units, shortlist
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,9 @@ class AnswerSettings:
     # No part answered: ask once more for the statements alone (explanations have no short
     # answer), quoted when together they cover the question as retrieval had to.
     select_second_pick: bool = True
+    # "…무엇이며, 그 이유는 무엇인가요?": each clause that asks is a part, answered (or said not
+    # found) on its own, instead of the first clause's answer standing for the whole.
+    clause_parts: bool = True
 
 
 def _source(n: int, h: Hit) -> Source:
@@ -220,6 +223,13 @@ class Assistant:
         if not self.settings.sub_questions:
             return []
         return sub_questions(question, self.retriever.sparse.conjuncts)
+
+    def _clauses(self, question: str) -> list[str]:
+        """Two questions in one sentence ("…무엇이며, 그 이유는?"): each clause is a part of
+        the selection, searched together."""
+        if not self.settings.clause_parts:
+            return []
+        return clause_questions(question, self.retriever.sparse.clause_ends)
 
     def ask(
         self, question: str, history: Sequence[str] = (), where: SearchFilter | None = None
@@ -392,14 +402,15 @@ class Assistant:
         answer in one piece once the choice is made."""
         s = self.settings
         terms = self.retriever.sparse.terms
-        parts = self._parts(question) or [question]
+        parts = self._parts(question) or self._clauses(question) or [question]
         passages = hits[: max(s.top_k, s.select_passages) + (routed is not None)]
         units = shortlist(question, make_units([strip_instructions(h.text) for h in passages]),
                           terms, max_units=s.select_max_units, max_chars=s.select_max_chars,
                           similarity=self._similarity,
                           keep_ref=1 if routed is not None else None)  # fmt: skip
         messages = build_select_messages(question, parts, [(u.n, u.section, u.text) for u in units])
-        deltas = self.llm.stream(messages, max_tokens=s.select_max_tokens, temperature=0.0,
+        deltas = self.llm.stream(messages, max_tokens=s.select_max_tokens * len(parts),
+                                 temperature=0.0,
                                  json_schema=selection_schema(len(parts), len(units)))  # fmt: skip
         yes_no = is_yes_no(question)
         pieces: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from korean import MULTI_PART
+from korean import ASKS_IN_CLAUSE, MULTI_PART
 
 MAX_PARTS = 4
 
@@ -22,3 +22,21 @@ def sub_questions(question: str, conjuncts: Callable[[str], list[tuple[int, int]
         return []
     head, tail = question[: spans[0][0]], question[spans[-1][1] :]
     return [f"{head}{question[a:e]}{tail}" for a, e in spans[:MAX_PARTS]]
+
+
+def clause_questions(question: str, clause_ends: Callable[[str], list[int]]) -> list[str]:
+    """The clauses of a question that asks two things in one sentence, each of which asks
+    something: "서비스는 무엇이며, 그 이유는 무엇인가요?" -> "서비스는 무엇이며", "그 이유는
+    무엇인가요?". [] when at most one clause asks. The clauses share the question's search
+    (the second often points back: "그 이유", "이를 통해"); each is answered on its own."""
+    parts: list[str] = []
+    start = 0
+    for end in clause_ends(question):
+        clause = question[start:end].strip(" ,")
+        if ASKS_IN_CLAUSE.search(clause) and ASKS_IN_CLAUSE.search(question[end:]):
+            parts.append(clause)
+            start = end
+    if not parts:
+        return []
+    parts.append(question[start:].strip(" ,"))
+    return parts[:MAX_PARTS]

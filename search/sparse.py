@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 from kiwipiepy import Kiwi
 
+from korean import CLAUSE_ENDINGS
+
 # Content-bearing morpheme tags: nouns, numbers, foreign words, roots, verb/adjective stems.
 CONTENT_TAGS = frozenset(
     {"NNG", "NNP", "NNB", "NR", "NP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_URL", "W_EMAIL"}
 )
 _NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+_PREDICATE = ("VV", "VA", "VX", "XSV", "XSA")
 _ASKED_PARTICLES = frozenset({"JKS", "JKO", "JKC"})
 # Morphemes so common in our documents that they carry no signal as query terms.
 _STOP = frozenset({"하", "있", "되", "것", "수", "등", "및", "이", "그", "때", "년", "월", "일"})
@@ -72,6 +75,23 @@ class KiwiBM25:
             if tok.tag not in ("XSN", "JC") or not run:  # "항공권과 숙박비를": one phrase
                 run = []
         return phrases
+
+    def clause_ends(self, text: str) -> list[int]:
+        """Where one clause of a sentence ends and the next begins, after a connective ending
+        ("무엇이며", "배포되었고"): character offsets. Not before a verb or an auxiliary
+        ("분석하고 집계하는", "제시하고 있으며"): those join predicates of one clause."""
+        toks = self._kiwi.tokenize(text)
+        ends: list[int] = []
+        for i, tok in enumerate(toks[:-1]):
+            if tok.tag != "EC" or tok.form not in CLAUSE_ENDINGS:
+                continue
+            nxt, after = toks[i + 1], toks[i + 2] if i + 2 < len(toks) else None
+            verb = nxt.tag.startswith(_PREDICATE) or (
+                nxt.tag == "NNG" and after is not None and after.tag.startswith(("XSV", "XSA"))
+            )  # "집계하는": a noun made a verb
+            if not verb:
+                ends.append(tok.start + tok.len)
+        return ends
 
     def conjuncts(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the first noun phrases joined by 와/과/하고/(이)랑/및: "IP스타기업과

@@ -46,6 +46,7 @@ class ScriptedLLM:
         self.piece = piece
         self.requests: list[list[dict[str, str]]] = []
         self.schemas: list[object] = []  # the JSON schema of each request (None: free text)
+        self.max_tokens: list[int] = []
 
     def stream(
         self,
@@ -57,6 +58,7 @@ class ScriptedLLM:
     ) -> Iterator[str]:
         self.requests.append(list(messages))
         self.schemas.append(json_schema)
+        self.max_tokens.append(max_tokens)
         text = self.replies[min(len(self.requests), len(self.replies)) - 1]
         for i in range(0, len(text), self.piece):
             yield text[i : i + self.piece]

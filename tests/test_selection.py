@@ -206,6 +206,39 @@ def test_the_assistant_quotes_the_chosen_unit(sample_retriever: Retriever) -> No
     assert "[질문]" in llm.requests[0][1]["content"]
 
 
+def test_a_question_asking_two_things_is_answered_clause_by_clause(
+    sample_retriever: Retriever,
+) -> None:
+    """ "…얼마이며, …언제인가요?": the first clause's answer does not stand for the whole; the
+    clause the documents do not answer says so. Searched once, as a whole; the model may write
+    an answer for every part."""
+    asked = "대구시 AI 대전환 사업의 총 예산은 얼마이며, 입주 기업 수는 몇 곳인가요?"
+    probe = ScriptedLLM(reply(part("none", []), part("none", [])))
+    select_assistant(sample_retriever, probe).ask(asked)
+    n = unit_number(probe, "총 예산은 236억")
+    llm = ScriptedLLM(reply(part("value", [n], "236억 원"), part("none", [])))
+    ans = select_assistant(sample_retriever, llm).ask(asked)
+    assert not ans.refused
+    assert (
+        ans.checks["parts"]
+        == "대구시 AI 대전환 사업의 총 예산은 얼마이며 | 입주 기업 수는 몇 곳인가요?"
+    )
+    lines = ans.answer.splitlines()
+    assert lines[0] == "**1) 대구시 AI 대전환 사업의 총 예산은 얼마이며**"
+    assert lines[1] == "**236억 원** [1]"
+    assert lines[-2:] == ["**2) 입주 기업 수는 몇 곳인가요?**", NOT_FOUND]
+    schema = llm.schemas[0]
+    assert isinstance(schema, dict)
+    assert schema["properties"]["parts"]["minItems"] == 2
+    assert llm.max_tokens == [2 * AnswerSettings().select_max_tokens]
+    assert "1) 대구시 AI 대전환 사업의 총 예산은 얼마이며" in llm.requests[0][1]["content"]
+    whole = AnswerSettings(top_k=3, mode="select", clause_parts=False)
+    one = ScriptedLLM(reply(part("value", [n], "236억 원")))
+    Assistant(sample_retriever, one, whole, today=date(2026, 11, 22)).ask(asked)
+    alone = one.schemas[0]
+    assert isinstance(alone, dict) and alone["properties"]["parts"]["minItems"] == 1
+
+
 def test_the_assistant_refuses_when_nothing_is_chosen(sample_retriever: Retriever) -> None:
     ans = select_assistant(sample_retriever, ScriptedLLM(reply(part("none", [])))).ask(Q)
     assert ans.refused and ans.answer == REFUSAL and ans.sources == [] and ans.related

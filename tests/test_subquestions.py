@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from rag import AnswerSettings, Assistant
-from rag.subquestions import sub_questions
+from rag.subquestions import clause_questions, sub_questions
 from search import KiwiBM25, Retriever
 from tests.fakes import ScriptedLLM
 
@@ -80,3 +80,25 @@ def test_the_assistant_reads_every_part_and_says_so(sample_retriever: Retriever)
     )
     assert off.retrieve(BOTH).hits == sample_retriever.retrieve(BOTH, 3).hits
     assert "parts" not in off.ask(BOTH).checks
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("AI바우처의 지원 한도는 얼마이며, 신청 마감은 언제인가요?",
+         ["AI바우처의 지원 한도는 얼마이며", "신청 마감은 언제인가요?"]),
+        ("이 사업은 언제 시작되었고 그 결과는 어떻게 평가되었나요?",
+         ["이 사업은 언제 시작되었고", "그 결과는 어떻게 평가되었나요?"]),
+        # predicates of one clause: "분석하고 집계하는", "제시하고 있으며"
+        ("이 보고서는 무엇을 분석하고 집계하는 자료이며, 결과는 어떻게 쓰이나요?",
+         ["이 보고서는 무엇을 분석하고 집계하는 자료이며", "결과는 어떻게 쓰이나요?"]),
+        ("센터는 어떤 방안을 제시하고 있으며, 이를 어떻게 추진하나요?",
+         ["센터는 어떤 방안을 제시하고 있으며", "이를 어떻게 추진하나요?"]),
+        ("사업 목적은 무엇이고 예산은 늘었나요?", []),  # the second clause asks nothing open
+        ("교육을 받고 수료하면 무엇을 주나요?", []),  # the first clause asks nothing
+    ],
+)  # fmt: skip
+def test_a_question_asking_two_things_in_one_sentence_is_read_clause_by_clause(
+    kiwi, question: str, parts: list[str]
+) -> None:
+    assert clause_questions(question, KiwiBM25(kiwi).clause_ends) == parts
