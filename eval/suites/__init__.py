@@ -80,8 +80,9 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                 qa / "dacon_fiscal" / "train.csv",
                 docs,
                 load=_dacon_with_docs(docs),
-                looked_at="the first 50 were run and their answers read in earlier sessions; "
-                "the other 58 were not",
+                looked_at="the first 50 were run and their answers read in earlier sessions "
+                "(their failures again when table rows were kept whole in chunks); the other 58 "
+                "were not",
             ),
             Suite(
                 "allganize",
@@ -89,7 +90,8 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                 qa / "allganize_autorag" / "qa_v4.parquet",
                 qa / "allganize_autorag" / "ocr_corpus_v3.parquet",
                 looked_at="all 114 were run and their failures read in earlier sessions; "
-                "its refusals again when the second look was built",
+                "its refusals again when the second look was built, and its questions' "
+                "clauses when two-clause questions were split",
             ),
         )
     }
