@@ -23,7 +23,8 @@ AFTER_QUESTION_MARK = re.compile(r"(?<=[?？])[*_]*\s+")
 ASKS_SOMETHING = re.compile(r"얼마|몇|언제|어디|무엇|무슨|누구|어느|어떤|\?$")
 
 # Arithmetic the question asks for: a sum, a difference, a ratio.
-ASKS_SUM = re.compile(r"합치|합하|합산|합계|더하면|모두\s*합|총합|모두\s*얼마|합쳐")
+# "합" opens the word: "통합하고", "종합하면" and "결합" ask no sum.
+ASKS_SUM = re.compile(r"(?<![가-힣])합(?:치|하|산|계|쳐)|더하면|모두\s*합|총합|모두\s*얼마")
 ASKS_DIFFERENCE = re.compile(
     r"차이|얼마나\s*(?:더\s*)?(?:많|적|크|작|늘|줄|증가|감소|높|낮|비싸|싸)|몇\s*(?:%|퍼센트)\s*(?:늘|줄|증가|감소)"
 )

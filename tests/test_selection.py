@@ -160,6 +160,10 @@ def test_no_arithmetic_unless_asked_or_over_unlike_values() -> None:
     assert compute("예산은 얼마인가요?", ["140억 원", "96억 원"]) is None
     assert compute("합치면?", ["140억 원", "28%"]) is None
     assert compute("합치면?", ["140억 원"]) is None
+    # "통합하고", "종합하면": words that hold 합 but ask no sum
+    assert compute("어떤 훈련들을 통합하고 어떤 훈련을 신설하나요?", ["3개", "2개"]) is None
+    assert compute("종합하면 예산은 각각 얼마인가요?", ["140억 원", "96억 원"]) is None
+    assert compute("두 예산을 합하면?", ["140억 원", "96억 원"]) is not None
 
 
 def test_the_schema_allows_only_the_units_shown() -> None:
