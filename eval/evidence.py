@@ -24,6 +24,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _SECTION = re.compile(r"^\([^()]{1,60}\)\s*")
 _QUOTE = re.compile(r"[“\"]([^”\"]{4,})[”\"]")
 _NOTE = re.compile(r"^\s*(?:※|\(문서에서 확인되지)")
+# "**1) 22년 대비 '23년에 … 어떻게 변하였고**": a part of the user's question over its answer
+_PART_HEADING = re.compile(r"^\s*\*\*\s*\d{1,2}\)\s*(.+?)\s*\*\*\s*$")
 _CALC = re.compile(r"^\s*계산\s*:\s*(.+?)\s*=\s*(.+?)(?:\s*\[\d.*)?$")
 _UNITS = {"조": 10**12, "억": 10**8, "천만": 10**7, "백만": 10**6, "만": 10**4, "천": 10**3}
 
@@ -75,11 +77,17 @@ def _calculation_holds(terms: str, result: str) -> bool:
     return abs(got - target) <= max(0.01 * abs(target), 0.01)
 
 
-def invented_numbers(answer: str, passages: Sequence[str]) -> list[str]:
+def _restates(line: str, question: str) -> bool:
+    """A part heading that repeats the question's own words claims nothing."""
+    m = _PART_HEADING.match(line)
+    return bool(m and question and _squash(m.group(1)) in _squash(question))
+
+
+def invented_numbers(answer: str, passages: Sequence[str], question: str = "") -> list[str]:
     """Numbers the answer shows that its cited passages do not hold (and wrong sums)."""
     bad: list[str] = []
     for line in answer.splitlines():
-        if not line.strip() or _NOTE.match(line):
+        if not line.strip() or _NOTE.match(line) or _restates(line, question):
             continue
         if calc := _CALC.match(_CITE.sub("", line).strip()):
             terms, result = calc.group(1), calc.group(2)
@@ -96,11 +104,13 @@ def invented_numbers(answer: str, passages: Sequence[str]) -> list[str]:
     return bad
 
 
-def unquoted_items(answer: str, passages: Sequence[str]) -> list[str]:
+def unquoted_items(answer: str, passages: Sequence[str], question: str = "") -> list[str]:
     """Bulleted lines and “quotes” that are not the passages' own words."""
     joined = _squash("\n".join(passages))
     bad: list[str] = []
     for line in answer.splitlines():
+        if _restates(line, question):
+            continue
         items = []
         if _BULLET.match(line):
             items.append(_SECTION.sub("", _BULLET.sub("", _CITE.sub("", line)).strip()))

@@ -70,8 +70,8 @@ def score_item(item: QAItem, assistant: Assistant, judge: Judge | None = None) -
         matches(e, s.file, s.page) for e in item.evidence for s in given_sources
     )
     facts_given, _ = fact_recall(item.reference, "\n".join(given)) if item.reference else (None, [])
-    numbers = [] if ans.refused else invented_numbers(ans.answer, given)
-    items = [] if ans.refused else unquoted_items(ans.answer, given)
+    numbers = [] if ans.refused else invented_numbers(ans.answer, given, item.question)
+    items = [] if ans.refused else unquoted_items(ans.answer, given, item.question)
     row.update(
         answer=ans.answer,
         refused=ans.refused,

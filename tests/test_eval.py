@@ -207,3 +207,24 @@ def test_an_answer_from_a_notice_card_is_scored_against_the_card_it_cites(
     assert "3. 27.(금) 18:00" in str(row["answer"]) and "[1]" in str(row["answer"])
     # the card's period is in no hit of the sample corpus: scored against the hits, it failed
     assert row["grounded_numbers"] is True
+
+
+def test_a_part_heading_that_repeats_the_question_claims_nothing() -> None:
+    """ "**1) 22년 대비 '23년 …**" over a part's answer is the user's own words: neither its
+    part number nor the question's years are numbers the answer states. A heading that is
+    not the question's words still counts."""
+    from eval.evidence import invented_numbers, unquoted_items
+
+    passages = ["총 예산은 236억 원이다.", "사업 기간은 2026년까지이다."]
+    q = "22년 대비 '23년 예산은 어떻게 변하였고, 증가율은 얼마인가요?"
+    answer = (
+        "**1) 22년 대비 '23년 예산은 어떻게 변하였고**\n**236억 원** [1]\n"
+        "**2) 증가율은 얼마인가요?**\n문서에서 찾을 수 없습니다."
+    )
+    assert invented_numbers(answer, passages, q) == []
+    assert invented_numbers(answer, passages) == ["1", "22", "23", "2"]  # no question given
+    assert invented_numbers("**1) 2030년 예산은**\n**236억 원** [1]", passages, q) == ["1", "2030"]
+    assert invented_numbers("**300억 원** [1]", passages, q) == ["300"]
+    quoted = '"정책 자금" 규모는 얼마이며, 기간은 언제인가요?'
+    assert unquoted_items('**1) "정책 자금" 규모는**', passages, quoted) == []
+    assert unquoted_items('**1) "정책 자금" 규모는**', passages) == ["정책 자금"]
