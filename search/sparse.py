@@ -77,15 +77,20 @@ class KiwiBM25:
         return phrases
 
     def clause_ends(self, text: str) -> list[int]:
-        """Where one clause of a sentence ends and the next begins, after a connective ending
-        ("무엇이며", "배포되었고"): character offsets. Not before a verb or an auxiliary
-        ("분석하고 집계하는", "제시하고 있으며"): those join predicates of one clause."""
+        """Where one clause ends and the next begins, after a connective ending ("무엇이며",
+        "배포되었고"), before a conjunctive adverb ("무엇인지, 그리고") or after a sentence:
+        character offsets. Not before a verb or an auxiliary ("분석하고 집계하는", "제시하고
+        있으며"): those join predicates of one clause."""
         toks = self._kiwi.tokenize(text)
         ends: list[int] = []
         for i, tok in enumerate(toks[:-1]):
+            nxt, after = toks[i + 1], toks[i + 2] if i + 2 < len(toks) else None
+            word = next((t for t in toks[i + 1 :] if t.tag != "SP"), nxt)  # past a comma
+            if tok.tag == "SF" or (tok.tag == "EC" and word.tag == "MAJ"):
+                ends.append(tok.start + tok.len)  # "…인가요? 그리고", "…무엇인지, 그리고"
+                continue
             if tok.tag != "EC" or tok.form not in CLAUSE_ENDINGS:
                 continue
-            nxt, after = toks[i + 1], toks[i + 2] if i + 2 < len(toks) else None
             verb = nxt.tag.startswith(_PREDICATE) or (
                 nxt.tag == "NNG" and after is not None and after.tag.startswith(("XSV", "XSA"))
             )  # "집계하는": a noun made a verb

@@ -94,6 +94,13 @@ def test_the_assistant_reads_every_part_and_says_so(sample_retriever: Retriever)
          ["이 보고서는 무엇을 분석하고 집계하는 자료이며", "결과는 어떻게 쓰이나요?"]),
         ("센터는 어떤 방안을 제시하고 있으며, 이를 어떻게 추진하나요?",
          ["센터는 어떤 방안을 제시하고 있으며", "이를 어떻게 추진하나요?"]),
+        # two sentences, or clauses joined by 그리고 after a comma
+        ("센터의 역할은 무엇인가요? 그리고 이를 통해 기업을 어떻게 돕나요?",
+         ["센터의 역할은 무엇인가요?", "그리고 이를 통해 기업을 어떻게 돕나요?"]),
+        ("요청 사항은 무엇인지, 그리고 지자체는 어떤 조치를 해야 하는지 설명해 주세요.",
+         ["요청 사항은 무엇인지", "그리고 지자체는 어떤 조치를 해야 하는지 설명해 주세요."]),
+        ("어떤 서류가 필요한지 설명해 주세요.", []),  # one ask: "…인지" embedded in a request
+        ("신청할 수 있나요? 마감은 언제인가요?", []),  # a yes/no sentence is not an open part
         ("사업 목적은 무엇이고 예산은 늘었나요?", []),  # the second clause asks nothing open
         ("교육을 받고 수료하면 무엇을 주나요?", []),  # the first clause asks nothing
     ],
