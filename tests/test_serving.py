@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import json
 import sys
 import zipfile
@@ -155,10 +156,25 @@ def test_export_hf_strips_the_quantizer_marker_and_reports_missing_parts(tmp_pat
         assert str(exc.value) == MISSING
 
 
+def _models_server(port: int) -> http.server.HTTPServer:
+    """A loopback server that answers `GET /models` like any OpenAI-compatible one (not yet
+    serving: the caller starts it when the test wants it up)."""
+
+    class Models(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"data": []}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return http.server.HTTPServer(("127.0.0.1", port), Models)
+
+
 def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Path) -> None:
     """axa-serve start (or axa-chat) holds the port's lock while it loads the model; axa-ask
     waits for it instead of loading the model again and losing the port."""
-    import http.server
     import threading
 
     from axa_settings import Settings
@@ -172,16 +188,7 @@ def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Pat
     holder = ServerLock.take(server_lock_path(settings))  # "another process" is starting it
     assert holder is not None and ServerLock.take(server_lock_path(settings)) is None
 
-    class Models(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'{"data": []}')
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.HTTPServer(("127.0.0.1", port), Models)
+    httpd = _models_server(port)
     threading.Timer(
         1.5, lambda: threading.Thread(target=httpd.serve_forever, daemon=True).start()
     ).start()  # the model "finishes loading" 1.5 s later
@@ -199,7 +206,6 @@ def test_a_second_program_waits_for_the_server_another_is_starting(tmp_path: Pat
 def test_running_llm_finds_a_server_without_starting_one(tmp_path: Path) -> None:
     """`axa-notices` reads cards with the model only when one already answers: the embedded
     server on its port speaks llama-cpp's JSON form, a configured URL is asked which it takes."""
-    import http.server
     import threading
 
     from axa_settings import Settings
@@ -210,16 +216,7 @@ def test_running_llm_finds_a_server_without_starting_one(tmp_path: Path) -> None
     embedded = Settings(data_dir=tmp_path, llm_port=port)
     assert running_llm(embedded) is None  # nothing answers, and nothing was started
 
-    class Models(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'{"data": []}')
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.HTTPServer(("127.0.0.1", port), Models)
+    httpd = _models_server(port)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         local = running_llm(embedded)
