@@ -225,8 +225,8 @@ class Assistant:
         return sub_questions(question, self.retriever.sparse.conjuncts)
 
     def _clauses(self, question: str) -> list[str]:
-        """Two questions in one sentence ("…무엇이며, 그 이유는?"): each clause is a part of
-        the selection, searched together."""
+        """Two questions in one ("…무엇이며, 그 이유는?"): each clause is a part of the
+        selection, searched together."""
         if not self.settings.clause_parts:
             return []
         return clause_questions(question, self.retriever.sparse.clause_ends)

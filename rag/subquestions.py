@@ -25,10 +25,11 @@ def sub_questions(question: str, conjuncts: Callable[[str], list[tuple[int, int]
 
 
 def clause_questions(question: str, clause_ends: Callable[[str], list[int]]) -> list[str]:
-    """The clauses of a question that asks two things in one sentence, each of which asks
-    something: "서비스는 무엇이며, 그 이유는 무엇인가요?" -> "서비스는 무엇이며", "그 이유는
-    무엇인가요?". [] when at most one clause asks. The clauses share the question's search
-    (the second often points back: "그 이유", "이를 통해"); each is answered on its own."""
+    """The clauses of a question that asks two things or more (in one sentence or in
+    several), each of which asks something: "서비스는 무엇이며, 그 이유는 무엇인가요?" ->
+    "서비스는 무엇이며", "그 이유는 무엇인가요?". [] when at most one clause asks. The
+    clauses share the question's search (the second often points back: "그 이유", "이를
+    통해"); each is answered on its own."""
     parts: list[str] = []
     start = 0
     for end in clause_ends(question):
@@ -39,4 +40,6 @@ def clause_questions(question: str, clause_ends: Callable[[str], list[int]]) -> 
     if not parts:
         return []
     parts.append(question[start:].strip(" ,"))
-    return parts[:MAX_PARTS]
+    if len(parts) > MAX_PARTS:  # the last part keeps the rest, so no clause is dropped
+        parts[MAX_PARTS - 1 :] = [" ".join(parts[MAX_PARTS - 1 :])]
+    return parts

@@ -109,3 +109,11 @@ def test_a_question_asking_two_things_in_one_sentence_is_read_clause_by_clause(
     kiwi, question: str, parts: list[str]
 ) -> None:
     assert clause_questions(question, KiwiBM25(kiwi).clause_ends) == parts
+
+
+def test_clauses_past_the_last_part_stay_in_it() -> None:
+    question = "A는 무엇이며, B는 무엇이며, C는 무엇이며, D는 무엇이며, E는 무엇인가요?"
+    ends = [question.index("며", i) + 1 for i in (0, 10, 20, 30)]  # after each "무엇이며"
+    assert clause_questions(question, lambda _: ends) == [
+        "A는 무엇이며", "B는 무엇이며", "C는 무엇이며", "D는 무엇이며 E는 무엇인가요?"
+    ]  # fmt: skip
