@@ -181,9 +181,14 @@ def test_a_denial_shown_corrected_and_checked_again_in_the_browser(tmp_path: Pat
         places = page.locator("#edit-places textarea")
         assert "대전 지사 없음" in places.input_value()
         places.fill("서울 본사, 대전 연구소")
+        places.press("Tab")  # the edit is committed (blur) before the click reads the form
+        expect = sync_api.expect
+        expect(places).to_have_value("서울 본사, 대전 연구소")
         page.click("#eligibility-recheck")
+        # the re-check's own mark first, then its verdict (under load the first event's
+        # re-render can land late; waiting on what only the re-check writes avoids that race)
+        expect(page.locator("#eligibility-profile")).to_contain_text("고친 정보", timeout=90_000)
         page.wait_for_selector("#eligibility-results [data-verdict='eligible']", timeout=60_000)
-        assert "고친 정보" in page.inner_text("#eligibility-profile")
         assert "대전 연구소" in page.inner_text("#eligibility-profile")
         assert page.locator("#eligibility-results li.axa-met").count() == 1
         browser.close()
