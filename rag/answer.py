@@ -39,6 +39,8 @@ from .selection import (
     compose,
     covers,
     early_answer,
+    first_part,
+    numbered_part,
     parse_pick,
     parse_selection,
     pin,
@@ -415,6 +417,8 @@ class Assistant:
         yes_no = is_yes_no(question)
         pieces: list[str] = []
         shown, early = "", None
+        first: PartChoice | None = None
+        by_n = {u.n: u for u in units}
         try:
             for delta in deltas:
                 pieces.append(delta)
@@ -423,6 +427,16 @@ class Assistant:
                     early = early_answer("".join(pieces), units, terms, question)
                     if early is not None:
                         shown = f"**{early[0]}** [{early[1].ref}]\n"
+                        timings["ttft_s"] = round(time.perf_counter() - t0, 3)
+                        yield shown
+                        continue
+                elif first is None and len(parts) > 1 and not yes_no:
+                    # a question asking several things: its first part, once the model has
+                    # closed it, shows while the others are written (the composed answer
+                    # begins with the same lines: parse_selection reads that part the same way)
+                    first = first_part("".join(pieces), units, terms, parts[0])
+                    if first is not None and first.units:
+                        shown = "\n".join(numbered_part(1, parts[0], first, by_n, False)) + "\n"
                         timings["ttft_s"] = round(time.perf_counter() - t0, 3)
                         yield shown
                         continue
@@ -436,6 +450,9 @@ class Assistant:
         selection = parse_selection(reply, len(parts), units, terms, parts)
         if early is not None:
             selection = pin(selection, *early)
+        elif first is not None and first.units:  # shown already, even if the reply was cut
+            selection = Selection((first, *selection.parts[1:]), selection.valid,
+                                  selection.dropped)  # fmt: skip
         composed = compose(question, parts, selection, units, yes_no=yes_no)
         checks: dict[str, object] = {"mode": "select", "units_shown": len(units), **composed.checks}
         if routed is not None:

@@ -230,6 +230,13 @@ def _part_lines(part: PartChoice, by_n: dict[int, Unit], yes_no: bool) -> list[s
     return lines
 
 
+def numbered_part(
+    i: int, asked: str, part: PartChoice, by_n: dict[int, Unit], yes_no: bool
+) -> list[str]:
+    """An answered part of a question asking several things, under its own heading."""
+    return [f"**{i}) {asked.strip()}**", *_part_lines(part, by_n, yes_no)]
+
+
 def compose(
     question: str,
     parts: Sequence[str],
@@ -262,8 +269,8 @@ def compose(
         for i, (asked, part, ok) in enumerate(
             zip(parts, selection.parts, answered, strict=True), 1
         ):
-            lines.append(f"**{i}) {asked.strip()}**")
-            lines.extend(_part_lines(part, by_n, yes_no) if ok else [NOT_FOUND])
+            lines.extend(numbered_part(i, asked, part, by_n, yes_no) if ok
+                         else [f"**{i}) {asked.strip()}**", NOT_FOUND])  # fmt: skip
         checks["parts_unanswered"] = answered.count(False)
     result: Computed | None = compute(question, [p.value for p in selection.parts if p.value])
     if result is not None:
@@ -294,6 +301,23 @@ def early_answer(
     if not answer or not found:
         return None
     return answer, max(found, key=lambda u: (_shared(question, u, terms), -u.n))
+
+
+def first_part(
+    partial: str, units: Sequence[Unit], terms: Terms, question: str
+) -> PartChoice | None:
+    """The reply's first part, checked as `parse_selection` checks it, once the model has
+    closed its object (the later parts still streaming); None until then. A question asking
+    several things can show its first answer while the model writes the others."""
+    opened = partial.find("[")
+    start = partial.find("{", opened) if opened >= 0 else -1
+    if start < 0:
+        return None
+    try:
+        raw, _ = json.JSONDecoder().raw_decode(partial, start)
+    except ValueError:
+        return None
+    return _part(raw, {u.n: u for u in units}, terms, [], question)
 
 
 def pin(selection: Selection, answer: str, unit: Unit) -> Selection:

@@ -243,6 +243,44 @@ def test_a_question_asking_two_things_is_answered_clause_by_clause(
     assert isinstance(alone, dict) and alone["properties"]["parts"]["minItems"] == 1
 
 
+def test_the_first_part_shows_while_the_model_writes_the_others(
+    sample_retriever: Retriever,
+) -> None:
+    """A question asking two things: part 1's lines stream as soon as the model closes its
+    object, before the reply ends; the answer read at the end begins with the same lines."""
+    asked = "대구시 AI 대전환 사업의 총 예산은 얼마이며, 입주 기업 수는 몇 곳인가요?"
+    probe = ScriptedLLM(reply(part("none", []), part("none", [])))
+    select_assistant(sample_retriever, probe).ask(asked)
+    n = unit_number(probe, "총 예산은 236억")
+    text = reply(part("value", [n], "236억 원"), part("none", []))
+    llm = ScriptedLLM(text)
+    stream = select_assistant(sample_retriever, llm).stream(asked)
+    seen: list[str] = []
+    for delta in stream:
+        if delta:
+            seen.append(delta)
+    ans = stream.result
+    assert ans is not None and len(seen) == 2  # part 1, then the rest at the end
+    first = seen[0].splitlines()
+    assert first[:3] == [
+        "**1) 대구시 AI 대전환 사업의 총 예산은 얼마이며**",
+        "**236억 원** [1]",
+        "근거:",
+    ]
+    assert first[3].startswith("- ") and "236억" in first[3] and seen[0].endswith("\n")
+    assert ans.answer == "".join(seen) and ans.answer.startswith(seen[0])
+    assert NOT_FOUND in seen[1] and NOT_FOUND not in seen[0]
+    # cut before the reply's end (max_tokens): what was shown stays the answer's first part
+    cut = ScriptedLLM(text[: text.index("}") + 3])
+    short = select_assistant(sample_retriever, cut).ask(asked)
+    assert not short.refused and short.answer.startswith(seen[0])
+    assert short.checks["selection_invalid"] is True
+    # a first part with no statement is not shown early: nothing streams before the end
+    none_first = ScriptedLLM(reply(part("none", []), part("value", [n], "236억 원")))
+    late = [d for d in select_assistant(sample_retriever, none_first).stream(asked) if d]
+    assert len(late) == 1 and late[0].startswith("**1) ")
+
+
 def test_the_assistant_refuses_when_nothing_is_chosen(sample_retriever: Retriever) -> None:
     ans = select_assistant(sample_retriever, ScriptedLLM(reply(part("none", [])))).ask(Q)
     assert ans.refused and ans.answer == REFUSAL and ans.sources == [] and ans.related
