@@ -30,7 +30,13 @@ _CALC = re.compile(r"^\s*계산\s*:\s*(.+?)\s*=\s*(.+?)(?:\s*\[\d.*)?$")
 _UNITS = {"조": 10**12, "억": 10**8, "천만": 10**7, "백만": 10**6, "만": 10**4, "천": 10**3}
 
 
+# "2021. 7. 5.", "2021.7.5", "2021. 7.5.": one date however it is spaced (a passage's "7.5"
+# is a month and a day there, not a decimal; "07" is 7); read as "2021-7-5" on both sides
+_DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})(?![\d%])")
+
+
 def _numbers(text: str) -> set[str]:
+    text = _DOTTED_DATE.sub(lambda m: "-".join(str(int(g)) for g in m.groups()), text)
     return {d.replace(",", "").rstrip(".") for d in _DIGITS.findall(text)}
 
 

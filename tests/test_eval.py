@@ -228,3 +228,16 @@ def test_a_part_heading_that_repeats_the_question_claims_nothing() -> None:
     quoted = '"정책 자금" 규모는 얼마이며, 기간은 언제인가요?'
     assert unquoted_items('**1) "정책 자금" 규모는**', passages, quoted) == []
     assert unquoted_items('**1) "정책 자금" 규모는**', passages) == ["정책 자금"]
+
+
+def test_a_dotted_date_is_one_date_however_it_is_spaced() -> None:
+    """ "2021. 7. 5." is in a passage that writes "2021. 7.5." (or "2021.07.05"); another day
+    is not, and a decimal outside a date stays a decimal."""
+    from eval.evidence import invented_numbers
+
+    passages = ["대법원 2021. 7.5. 선고 2020다12345 판결", "금리는 7.5% 수준이다."]
+    assert invented_numbers("선고일은 2021. 7. 5.입니다 [1]", passages) == []
+    assert invented_numbers("선고일은 2021.07.05입니다 [1]", passages) == []
+    assert invented_numbers("선고일은 2021. 7. 6.입니다 [1]", passages) == ["6"]
+    assert invented_numbers("금리는 7.5%입니다 [2]", passages) == []
+    assert invented_numbers("금리는 7%입니다 [2]", passages) == ["7"]
