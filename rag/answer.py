@@ -33,17 +33,14 @@ from .prompts import (
 )
 from .rules import Asked, Passage, find_rule, is_yes_no
 from .selection import (
+    EarlyView,
     PartChoice,
     Selection,
     Terms,
     compose,
     covers,
-    early_answer,
-    first_part,
-    numbered_part,
     parse_pick,
     parse_selection,
-    pin,
 )
 from .subquestions import clause_questions, sub_questions
 from .units import Unit, make_units, shortlist
@@ -415,31 +412,17 @@ class Assistant:
                                  temperature=0.0,
                                  json_schema=selection_schema(len(parts), len(units)))  # fmt: skip
         yes_no = is_yes_no(question)
+        view = EarlyView(parts, units, terms, question, yes_no)
         pieces: list[str] = []
-        shown, early = "", None
-        first: PartChoice | None = None
-        by_n = {u.n: u for u in units}
+        shown = ""
         try:
             for delta in deltas:
                 pieces.append(delta)
-                if early is None and len(parts) == 1 and not yes_no:
-                    # the answer, once written and held by a unit, shows before the rest
-                    early = early_answer("".join(pieces), units, terms, question)
-                    if early is not None:
-                        shown = f"**{early[0]}** [{early[1].ref}]\n"
-                        timings["ttft_s"] = round(time.perf_counter() - t0, 3)
-                        yield shown
-                        continue
-                elif first is None and len(parts) > 1 and not yes_no:
-                    # a question asking several things: its first part, once the model has
-                    # closed it, shows while the others are written (the composed answer
-                    # begins with the same lines: parse_selection reads that part the same way)
-                    first = first_part("".join(pieces), units, terms, parts[0])
-                    if first is not None and first.units:
-                        shown = "\n".join(numbered_part(1, parts[0], first, by_n, False)) + "\n"
-                        timings["ttft_s"] = round(time.perf_counter() - t0, 3)
-                        yield shown
-                        continue
+                if now := view.feed("".join(pieces)):
+                    shown = now  # what is answered shows before the rest of the reply
+                    timings["ttft_s"] = round(time.perf_counter() - t0, 3)
+                    yield shown
+                    continue
                 yield ""  # nothing to show yet; a reader who leaves stops the model here
         finally:
             close = getattr(deltas, "close", None)
@@ -447,12 +430,7 @@ class Assistant:
                 close()
         reply = "".join(pieces)
         about = self._asked(question) if s.rule_look and yes_no else None
-        selection = parse_selection(reply, len(parts), units, terms, parts)
-        if early is not None:
-            selection = pin(selection, *early)
-        elif first is not None and first.units:  # shown already, even if the reply was cut
-            selection = Selection((first, *selection.parts[1:]), selection.valid,
-                                  selection.dropped)  # fmt: skip
+        selection = view.settle(parse_selection(reply, len(parts), units, terms, parts))
         composed = compose(question, parts, selection, units, yes_no=yes_no)
         checks: dict[str, object] = {"mode": "select", "units_shown": len(units), **composed.checks}
         if routed is not None:

@@ -328,6 +328,51 @@ def pin(selection: Selection, answer: str, unit: Unit) -> Selection:
     return Selection((shown, *selection.parts[1:]), selection.valid, selection.dropped)
 
 
+class EarlyView:
+    """What of a reply still streaming can show before it ends, once: a one-part question's
+    answer when written and held by a unit; a several-part question's first part when the
+    model has closed it. Yes/no questions wait: their rule is checked at the end."""
+
+    def __init__(
+        self, parts: Sequence[str], units: Sequence[Unit], terms: Terms, question: str,
+        yes_no: bool,
+    ) -> None:  # fmt: skip
+        self.parts, self.units, self.terms, self.question = list(parts), units, terms, question
+        self.done = yes_no
+        self.early: tuple[str, Unit] | None = None
+        self.first: PartChoice | None = None
+
+    def feed(self, partial: str) -> str:
+        """The text to show now; "" while there is none, and after it was shown."""
+        if self.done:
+            return ""
+        if len(self.parts) == 1:
+            self.early = early_answer(partial, self.units, self.terms, self.question)
+            if self.early is None:
+                return ""
+            self.done = True
+            return f"**{self.early[0]}** [{self.early[1].ref}]\n"
+        first = first_part(partial, self.units, self.terms, self.parts[0])
+        if first is None:
+            return ""
+        self.done = True  # the first part is closed: shown now or not at all
+        if not first.units:
+            return ""
+        self.first = first
+        by_n = {u.n: u for u in self.units}
+        return "\n".join(numbered_part(1, self.parts[0], first, by_n, False)) + "\n"
+
+    def settle(self, selection: Selection) -> Selection:
+        """The parsed reply with what was shown kept first (the composed answer begins with
+        it, even when the reply was cut at its token limit)."""
+        if self.early is not None:
+            return pin(selection, *self.early)
+        if self.first is not None:
+            return Selection((self.first, *selection.parts[1:]), selection.valid,
+                             selection.dropped)  # fmt: skip
+        return selection
+
+
 def cited(text: str) -> list[int]:
     """The [n] markers of a composed answer, in order of first appearance."""
     out: list[int] = []

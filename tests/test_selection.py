@@ -388,3 +388,34 @@ def test_a_second_look_must_name_what_the_question_asks_about(sample_retriever: 
     ans = select_assistant(sample_retriever,
                            ScriptedLLM([reply(part("none", [])), pick(n)])).ask(why)  # fmt: skip
     assert not ans.refused and ans.checks["second_pick"] == [n]
+
+
+def test_what_shows_early_while_the_reply_streams() -> None:
+    """One part: its answer once written and held (not before the closing quote); several
+    parts: the first once its object closes; yes/no: nothing before the end. Shown once."""
+    from rag.selection import EarlyView
+
+    units = [Unit(1, 1, "총 예산은 236억 원이다."), Unit(2, 2, "기간은 2026년까지이다.")]
+    one = reply(part("value", [1], "236억 원"))
+    view = EarlyView(["예산은?"], units, words, "예산은?", yes_no=False)
+    cut = one.index("236억 원") + len("236억 원")
+    assert view.feed(one[:cut]) == ""  # the answer may still grow
+    assert view.feed(one[: cut + 1]) == "**236억 원** [1]\n"
+    assert view.feed(one) == ""  # shown once
+    settled = view.settle(parse_selection("not json", 1, units, words))
+    assert settled.parts[0].value == "236억 원" and settled.parts[0].units == (1,)
+
+    unheld = EarlyView(["예산은?"], units, words, "예산은?", yes_no=False)
+    assert unheld.feed(reply(part("value", [1], "300억 원"))) == ""
+
+    two = reply(part("value", [1], "236억 원"), part("value", [2], "2026년"))
+    view = EarlyView(["예산은", "기간은?"], units, words, "예산은, 기간은?", yes_no=False)
+    end_first = two.index("}") + 1
+    assert view.feed(two[: end_first - 1]) == ""
+    shown = view.feed(two[:end_first])
+    assert shown.startswith("**1) 예산은**\n**236억 원** [1]\n") and "2026" not in shown
+    assert view.feed(two) == ""
+
+    yes_no = EarlyView(["지원하나요?"], units, words, "지원하나요?", yes_no=True)
+    parsed = parse_selection(one, 1, units, words)
+    assert yes_no.feed(one) == "" and yes_no.settle(parsed) == parsed
