@@ -41,6 +41,7 @@ from .selection import (
     covers,
     parse_pick,
     parse_selection,
+    part_about,
 )
 from .subquestions import clause_questions, sub_questions
 from .units import Unit, make_units, shortlist
@@ -431,8 +432,12 @@ class Assistant:
         reply = "".join(pieces)
         about = self._asked(question) if s.rule_look and yes_no else None
         selection = view.settle(parse_selection(reply, len(parts), units, terms, parts))
+        selection, again = self._parts_again(messages, units, passages, question, parts,
+                                             selection, yes_no)  # fmt: skip
         composed = compose(question, parts, selection, units, yes_no=yes_no)
         checks: dict[str, object] = {"mode": "select", "units_shown": len(units), **composed.checks}
+        if again:
+            checks["parts_second_pick"] = again
         if routed is not None:
             checks["card"] = routed.field
         if len(parts) > 1:
@@ -460,23 +465,48 @@ class Assistant:
         yield from self._finish(asked, question, text, refused, hits, routed, related, out,
                                 t0, timings, checks, shown)  # fmt: skip
 
+    def _parts_again(
+        self, messages: list[dict[str, str]], units: list[Unit], hits: list[Hit], question: str,
+        parts: list[str], selection: Selection, yes_no: bool,
+    ) -> tuple[Selection, dict[str, list[int]]]:  # fmt: skip
+        """A question asking several things, some answered and some not: each unanswered part
+        gets the second look on its own (its statements alone, checked against its words), so
+        "…무엇이며, 그 효과는?" is not half "찾을 수 없습니다" when the statements were shown."""
+        answered = selection.answered(yes_no)
+        if (yes_no or not self.settings.select_second_pick or len(parts) < 2
+                or all(answered) or not any(answered)):  # fmt: skip
+            return selection, {}
+        terms = self.retriever.sparse.terms
+        chosen = list(selection.parts)
+        looked: dict[str, list[int]] = {}
+        for i, (part, ok) in enumerate(zip(parts, answered, strict=True)):
+            if ok:
+                continue
+            picked = self._second_pick(messages, units, hits, question, terms, part=(i + 1, part))
+            looked[str(i + 1)] = [u.n for u in picked]
+            if picked:
+                chosen[i] = PartChoice("list", tuple(u.n for u in picked))
+        return Selection(tuple(chosen), selection.valid, selection.dropped), looked
+
     def _second_pick(
         self, messages: list[dict[str, str]], units: list[Unit], hits: list[Hit], question: str,
-        terms: Terms,
+        terms: Terms, part: tuple[int, str] | None = None,
     ) -> list[Unit]:  # fmt: skip
         """Asked again for the statements alone; kept only when together they hold as much of
         the question as retrieval had to (AnswerSettings.min_term_coverage) and name what it
-        asks about. `hits`: the passages the units came from (unit.ref - 1)."""
-        reply = "".join(self.llm.stream(build_pick_messages(messages), max_tokens=24,
+        asks about. `hits`: the passages the units came from (unit.ref - 1). `part`: (number,
+        words) of the one part looked at again; the check is then on what that part is about."""
+        reply = "".join(self.llm.stream(build_pick_messages(messages, part), max_tokens=24,
                                         temperature=0.0,
                                         json_schema=pick_schema(len(units))))  # fmt: skip
         by_n = {u.n: u for u in units}
         chosen = [by_n[n] for n in parse_pick(reply, units)]
-        if not covers(question, chosen, terms, self.settings.min_term_coverage):
+        wanted = None if part is None else part_about(part[1], question, terms)
+        if not covers(question, chosen, terms, self.settings.min_term_coverage, wanted):
             return []
         # what the question asks about is named there ("평균 연봉", "교통비 기준"), not only the
         # program it is about; the kind of answer ("이유", "차이점") need not be
-        asked = self._asked(question)
+        asked = self._asked(question if part is None else part[1])
         titles = "\n".join({f"{hits[u.ref - 1].title}\n{hits[u.ref - 1].file}" for u in chosen})
         text = "\n".join(f"{u.section}\n{u.text}" for u in chosen)
         missing = [n for n in asked.unnamed_in(text, titles) if n not in ANSWER_KIND_NOUNS]

@@ -181,9 +181,15 @@ def selection_schema(n_parts: int, n_units: int, max_units: int = 4) -> dict[str
 # then one short request — which statements answer or explain what is asked — under a schema
 # of unit numbers only. Questions that ask to explain ("설명하시오", "이유는") have no short
 # answer in the units' words, so the first request finds none; the statements still do.
-PICK_VERSION = "2026-12-03.1"
+PICK_VERSION = "2026-12-04.1"
 PICK_USER = """[다시 보기]
 위 [질문]에 답하거나 [질문]이 묻는 것을 설명하는 [자료]의 문장 번호를 고르세요. 그런 문장이 없으면 []를 씁니다. [질문]의 낱말만 같고 묻는 것에 답하지 않는 문장은 고르지 않습니다."""
+# The same second look for one part of a question asking several things, when the other parts
+# were answered and this one was not: the part is named by its number and words.
+PICK_PART_USER = Template(
+    """[다시 보기]
+위 [질문의 부분] $i) "$part"에 답하거나 그것이 묻는 것을 설명하는 [자료]의 문장 번호를 고르세요. 그런 문장이 없으면 []를 씁니다. 낱말만 같고 묻는 것에 답하지 않는 문장은 고르지 않습니다."""
+)
 
 
 def pick_schema(n_units: int, max_units: int = 3) -> dict[str, object]:
@@ -195,10 +201,15 @@ def pick_schema(n_units: int, max_units: int = 3) -> dict[str, object]:
     }
 
 
-def build_pick_messages(select_messages: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The selection's messages, its reply left out, and the second request after them."""
+def build_pick_messages(
+    select_messages: list[dict[str, str]], part: tuple[int, str] | None = None
+) -> list[dict[str, str]]:
+    """The selection's messages, its reply left out, and the second request after them;
+    `part`: (its number, its words) when one part of several is looked at again."""
     user = select_messages[-1]["content"]
-    return [*select_messages[:-1], {"role": "user", "content": f"{user}\n\n{PICK_USER}"}]
+    again = PICK_USER if part is None else PICK_PART_USER.substitute(
+        i=part[0], part=" ".join(part[1].split()))  # fmt: skip
+    return [*select_messages[:-1], {"role": "user", "content": f"{user}\n\n{again}"}]
 
 
 def build_select_messages(

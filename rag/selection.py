@@ -18,11 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from korean import (
+    ANSWER_KIND_NOUNS,
     CENTURY_YEAR,
     CITATION,
     COUNTED_NUMBER,
     SHORT_YEAR,
     SPACE_BEFORE_UNIT,
+    WH_WORD,
     extract_facts,
     same_fact,
 )
@@ -190,10 +192,21 @@ def parse_pick(reply: str, units: Sequence[Unit]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def covers(question: str, chosen: Sequence[Unit], terms: Terms, share: float) -> bool:
-    """The chosen units together hold `share` of the question's content morphemes: the bar the
-    retrieved passages had to pass, now for what is quoted."""
-    wanted = set(terms(question))
+def part_about(part: str, question: str, terms: Terms) -> set[str]:
+    """What one part of a question is about, for `covers`: its content morphemes without the
+    question words and the nouns that name the kind of answer ("그 사업의 목적은 무엇인가요?"
+    -> {"사업"}), or the whole question's when nothing is left ("그 이유는 무엇인가요?")."""
+    left = {t for t in terms(part) if not WH_WORD.match(t) and t not in ANSWER_KIND_NOUNS}
+    return left or set(terms(question))
+
+
+def covers(
+    question: str, chosen: Sequence[Unit], terms: Terms, share: float,
+    wanted: set[str] | None = None,
+) -> bool:  # fmt: skip
+    """The chosen units together hold `share` of the question's content morphemes (or of
+    `wanted`): the bar the retrieved passages had to pass, now for what is quoted."""
+    wanted = set(terms(question)) if wanted is None else wanted
     if not wanted or not chosen:
         return False
     held = set(terms(" ".join(f"{u.section} {u.text}" for u in chosen)))

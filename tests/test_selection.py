@@ -11,7 +11,7 @@ import pytest
 
 from rag import REFUSAL, AnswerSettings, Assistant
 from rag.arithmetic import compute
-from rag.prompts import PICK_USER, pick_schema, selection_schema
+from rag.prompts import PICK_PART_USER, PICK_USER, pick_schema, selection_schema
 from rag.selection import NOT_FOUND, QUOTE_LEAD, compose, covers, parse_pick, parse_selection
 from rag.units import Unit, make_units, shortlist
 from search import Retriever
@@ -234,8 +234,9 @@ def test_a_question_asking_two_things_is_answered_clause_by_clause(
     schema = llm.schemas[0]
     assert isinstance(schema, dict)
     assert schema["properties"]["parts"]["minItems"] == 2
-    assert llm.max_tokens == [2 * AnswerSettings().select_max_tokens]
+    assert llm.max_tokens[0] == 2 * AnswerSettings().select_max_tokens
     assert "1) 대구시 AI 대전환 사업의 총 예산은 얼마이며" in llm.requests[0][1]["content"]
+    assert ans.checks["parts_second_pick"] == {"2": []}  # looked at again, nothing found
     whole = AnswerSettings(top_k=3, mode="select", clause_parts=False)
     one = ScriptedLLM(reply(part("value", [n], "236억 원")))
     Assistant(sample_retriever, one, whole, today=date(2026, 11, 22)).ask(asked)
@@ -341,6 +342,40 @@ def test_a_second_look_quotes_the_statements_when_no_part_was_answered(
     assert second[-1]["content"].startswith(first[-1]["content"])  # the server reuses the prefix
     assert second[-1]["content"].endswith(PICK_USER)
     assert llm.schemas[1] == pick_schema(10)
+
+
+def test_a_part_left_unanswered_gets_its_own_second_look(sample_retriever: Retriever) -> None:
+    """ "…얼마이며, 그 목적은?": the model answers the first part and names nothing for the
+    second; asked again for that part's statements alone, the one that states the aim is
+    quoted under it. A statement that does not bear on the part leaves it 찾을 수 없습니다."""
+    asked = "대구시 AI 대전환 사업의 총 예산은 얼마이며, 그 사업의 목적은 무엇인가요?"
+    probe = ScriptedLLM(reply(part("none", []), part("none", [])))
+    select_assistant(sample_retriever, probe).ask(asked)
+    budget, aim = unit_number(probe, "총 예산은 236억"), unit_number(probe, "목표로 한다")
+    off_topic = unit_number(probe, "원문 공고를 확인하세요")
+    first = reply(part("value", [budget], "236억 원"), part("none", []))
+    llm = ScriptedLLM([first, pick(aim)])
+    ans = select_assistant(sample_retriever, llm).ask(asked)
+    lines = ans.answer.splitlines()
+    assert lines[:2] == ["**1) 대구시 AI 대전환 사업의 총 예산은 얼마이며**", "**236억 원** [1]"]
+    second = lines.index("**2) 그 사업의 목적은 무엇인가요?**")
+    assert lines[second + 1] == QUOTE_LEAD
+    assert "AI 솔루션을 도입하도록 돕는 것을 목표로 한다" in lines[second + 2]
+    assert NOT_FOUND not in ans.answer and ans.checks["parts_second_pick"] == {"2": [aim]}
+    again = llm.requests[1][-1]["content"]
+    assert again.startswith(llm.requests[0][-1]["content"])  # the server reuses the prefix
+    assert again.endswith(PICK_PART_USER.substitute(i=2, part="그 사업의 목적은 무엇인가요?"))
+    assert llm.schemas[1] == pick_schema(10) and llm.max_tokens[1] == 24
+
+    stray = ScriptedLLM([first, pick(off_topic)])
+    ans = select_assistant(sample_retriever, stray).ask(asked)
+    assert ans.answer.splitlines()[-2:] == ["**2) 그 사업의 목적은 무엇인가요?**", NOT_FOUND]
+    assert ans.checks["parts_second_pick"] == {"2": []}
+
+    whole = ScriptedLLM([first, pick(aim)])  # the first part shown early stays first
+    stream = select_assistant(sample_retriever, whole).stream(asked)
+    shown = [piece for piece in stream if piece]
+    assert stream.result is not None and stream.result.answer.startswith(shown[0])
 
 
 def test_a_second_look_that_does_not_cover_the_question_is_still_a_refusal(
