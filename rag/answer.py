@@ -44,7 +44,7 @@ from .selection import (
     part_about,
 )
 from .subquestions import clause_questions, sub_questions
-from .units import Unit, make_units, shortlist
+from .units import Unit, UnitVectors, make_units, shortlist
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +201,7 @@ class Assistant:
         self._today = today
         self.rewriter = rewriter
         self.notices = notices
+        self._unit_vectors: UnitVectors | None = None
 
     def _route(self, question: str, hits: list[Hit]) -> Routed | None:
         if self.notices is None:
@@ -513,11 +514,13 @@ class Assistant:
         return [] if missing else chosen
 
     def _similarity(self, question: str, texts: list[str]) -> list[float]:
-        """The embedder's cosine of the question to each unit (vectors are normalised)."""
+        """The embedder's cosine of the question to each unit (vectors are normalised); the
+        units' vectors are kept for the next question (UnitVectors)."""
         embedder = self.retriever.embedder
+        if self._unit_vectors is None or self._unit_vectors.embed != embedder.embed_documents:
+            self._unit_vectors = UnitVectors(embedder.embed_documents)
         q = embedder.embed_query(question)
-        docs = embedder.embed_documents(texts)
-        return [float(v) for v in docs @ q] if len(texts) else []
+        return [float(v @ q) for v in self._unit_vectors(texts)]
 
     def _finish(
         self, asked: str, question: str, text: str, refused: bool, hits: list[Hit],

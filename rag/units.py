@@ -9,8 +9,12 @@ units' own words, so nothing shown can be a word the documents do not hold.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from korean import FIGURE, HEADING_MARK, ITEM_MARK, split_sentences
 from search import is_table_row, without_heading_path
@@ -163,6 +167,36 @@ def rank_units(question: str, units: Sequence[Unit], terms: Terms) -> list[float
 
 # (question, unit texts) -> a similarity per unit (the embedder's cosine), for paraphrases
 Similarity = Callable[[str, list[str]], list[float]]
+
+
+class UnitVectors:
+    """Statements' vectors kept between questions. The statements of a notice come back with
+    every question about it, and embedding them is most of the shortlist's time (about 0.7 s
+    of the first token on 2 cores). Keyed by text, so a changed document brings new keys;
+    bounded, the least recently used dropped first; safe across the chat's threads."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], size: int = 4096) -> None:
+        self.embed = embed
+        self.size = size
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> list[np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for t in texts:
+                if t in self._kept:
+                    self._kept.move_to_end(t)
+                    found[t] = self._kept[t]
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            fresh = dict(zip(missing, self.embed(missing), strict=True))
+            found.update(fresh)
+            with self._lock:
+                self._kept.update(fresh)
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return [found[t] for t in texts]
 
 
 def _scaled(values: Sequence[float]) -> list[float]:

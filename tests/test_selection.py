@@ -69,6 +69,30 @@ def test_the_shortlist_keeps_the_best_units_in_document_order() -> None:
     assert [u.n for u in picked] == [1, 2]  # renumbered for the prompt
 
 
+def test_statement_vectors_are_kept_between_questions_within_a_bound() -> None:
+    """Only statements not seen before are embedded; the least recently used goes first."""
+    import numpy as np
+
+    from rag.units import UnitVectors
+
+    asked: list[list[str]] = []
+
+    def embed(texts: object) -> np.ndarray:
+        batch = list(texts)  # type: ignore[call-overload]
+        asked.append(batch)
+        return np.array([[len(t), 1.0] for t in batch], dtype=np.float32)
+
+    vectors = UnitVectors(embed, size=3)
+    first = vectors(["가", "나나", "가"])
+    assert asked == [["가", "나나"]] and [v.tolist() for v in first] == [[1, 1], [2, 1], [1, 1]]
+    vectors(["나나", "다다다"])
+    assert asked[-1] == ["다다다"]  # "나나" was kept
+    vectors(["라라라라"])  # four kept > 3: "가", the least recently used, is dropped
+    vectors(["가", "다다다"])
+    assert asked[-1] == ["가"]
+    assert [v.tolist() for v in vectors([])] == [] and len(asked) == 4
+
+
 UNITS = [Unit(1, 1, "- 대전에 본사, 지사, 또는 기업부설연구소가 소재한 기업", "지원대상"),
          Unit(2, 1, "구분: Track1 · 지원규모: 4개사 내외", "선정규모"),
          Unit(3, 2, "총 예산은 140억 원이다."), Unit(4, 3, "총 예산은 96억 원이다.")]  # fmt: skip
