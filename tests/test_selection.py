@@ -332,6 +332,16 @@ def test_a_year_written_short_holds_the_year_in_full(kiwi: object) -> None:
     assert not holds("금리는 3.12% 수준", "12월", terms)
 
 
+def test_what_a_part_is_about_leaves_out_question_words_and_answer_kinds(kiwi: object) -> None:
+    from rag.selection import part_about
+    from search import KiwiBM25
+
+    terms = KiwiBM25(kiwi).terms  # type: ignore[arg-type]
+    whole = "대구시 AI 대전환 사업의 예산은 얼마이며, 그 사업의 목적은 무엇인가요?"
+    assert part_about("그 사업의 목적은 무엇인가요?", whole, terms) == {"사업"}
+    assert part_about("그 이유는 무엇인가요?", whole, terms) == set(terms(whole))  # nothing left
+
+
 def test_an_answer_no_statement_holds_leaves_only_statements_that_bear_on_the_question() -> None:
     """Its words are not shown; what it chose is quoted if it shares half the question's."""
     units = [Unit(1, 1, "착한가격업소 지정 확대, 배달료 지원, 이용객 인센티브 제공"),
