@@ -201,7 +201,7 @@ class Assistant:
         self._today = today
         self.rewriter = rewriter
         self.notices = notices
-        self._unit_vectors: UnitVectors | None = None
+        self._unit_vectors = UnitVectors(retriever.embedder.embed_documents)
 
     def _route(self, question: str, hits: list[Hit]) -> Routed | None:
         if self.notices is None:
@@ -516,10 +516,7 @@ class Assistant:
     def _similarity(self, question: str, texts: list[str]) -> list[float]:
         """The embedder's cosine of the question to each unit (vectors are normalised); the
         units' vectors are kept for the next question (UnitVectors)."""
-        embedder = self.retriever.embedder
-        if self._unit_vectors is None or self._unit_vectors.embed != embedder.embed_documents:
-            self._unit_vectors = UnitVectors(embedder.embed_documents)
-        q = embedder.embed_query(question)
+        q = self.retriever.embedder.embed_query(question)
         return [float(v @ q) for v in self._unit_vectors(texts)]
 
     def _finish(
