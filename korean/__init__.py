@@ -67,6 +67,7 @@ from .questions import (
     ASKS_SUM,
     CARD_TOPICS,
     CLAUSE_ENDINGS,
+    COMITATIVE_ADVERBS,
     DEADLINE_ASKED,
     DEADLINE_CUE,
     MULTI_PART,
@@ -74,6 +75,7 @@ from .questions import (
     REQUEST,
     WH_WORD,
     YES_NO_END,
+    particle_after,
 )
 from .regions import REGIONS, region_mentions, region_spans, regions_in
 from .sentences import (
@@ -117,6 +119,7 @@ __all__ = [
     "CITATION",
     "CLAUSE_ENDINGS",
     "CLAUSE_START",
+    "COMITATIVE_ADVERBS",
     "CONDITION_MARK",
     "COUNTED_NUMBER",
     "DATE_LINE",
@@ -176,6 +179,7 @@ __all__ = [
     "format_amount",
     "negated_at",
     "parse_amount",
+    "particle_after",
     "region_mentions",
     "region_spans",
     "regions_in",

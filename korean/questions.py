@@ -40,6 +40,25 @@ MULTI_PART = re.compile(
 # that asks something is a part of its own, answered or said not found on its own.
 CLAUSE_ENDINGS = frozenset({"며", "으며", "이며", "고"})
 ASKS_IN_CLAUSE = re.compile(WH_WORD.pattern + r"|설명|서술")
+# Adverbs that make "X와" a companion, not a second thing asked: "중소기업과 함께 참여하는
+# 기관은 어디인가요?" asks one thing.
+COMITATIVE_ADVERBS = frozenset({"함께", "같이", "더불어"})
+
+
+def particle_after(word: str, like: str) -> str:
+    """The topic or subject particle of `like`'s kind ("은"/"는", "이"/"가") that fits after
+    `word`'s last syllable: "규모" -> "는", "연령대" -> "는", "시기" -> "는", "요건" -> "은".
+    A word not ending in Hangul keeps `like` as it was."""
+    last = word.rstrip()[-1:] if word.strip() else ""
+    if not ("가" <= last <= "힣"):
+        return like
+    closed = (ord(last) - 0xAC00) % 28 != 0
+    if like in ("은", "는"):
+        return "은" if closed else "는"
+    if like in ("이", "가"):
+        return "이" if closed else "가"
+    return like
+
 
 # Which notice-card field a question asks for; the first topic that matches wins. Only phrases
 # that ask for the card field itself: "사업 기간" (the project's), "나이 제한" or "몇 개 기업을

@@ -43,7 +43,7 @@ from .selection import (
     parse_selection,
     part_about,
 )
-from .subquestions import clause_questions, sub_questions
+from .subquestions import clause_questions, coordinated_questions, sub_questions
 from .units import Unit, UnitVectors, make_units, shortlist
 
 log = logging.getLogger(__name__)
@@ -226,11 +226,13 @@ class Assistant:
         return sub_questions(question, self.retriever.sparse.conjuncts)
 
     def _clauses(self, question: str) -> list[str]:
-        """Two questions in one ("…무엇이며, 그 이유는?"): each clause is a part of the
-        selection, searched together."""
+        """Two questions in one ("…무엇이며, 그 이유는?", "A의 규모와 B의 비율은 얼마?"):
+        each clause or coordinated phrase is a part of the selection, searched together."""
         if not self.settings.clause_parts:
             return []
-        return clause_questions(question, self.retriever.sparse.clause_ends)
+        sparse = self.retriever.sparse
+        return (clause_questions(question, sparse.clause_ends)
+                or coordinated_questions(question, sparse.coordination))  # fmt: skip
 
     def ask(
         self, question: str, history: Sequence[str] = (), where: SearchFilter | None = None

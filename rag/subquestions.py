@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from korean import ASKS_IN_CLAUSE, MULTI_PART
+from korean import ASKS_IN_CLAUSE, MULTI_PART, particle_after
+from search.sparse import Coordination
 
 MAX_PARTS = 4
 
@@ -43,3 +44,20 @@ def clause_questions(question: str, clause_ends: Callable[[str], list[int]]) -> 
     if len(parts) > MAX_PARTS:  # the last part keeps the rest, so no clause is dropped
         parts[MAX_PARTS - 1 :] = [" ".join(parts[MAX_PARTS - 1 :])]
     return parts
+
+
+def coordinated_questions(
+    question: str, coordination: Callable[[str], Coordination | None]
+) -> list[str]:
+    """The two things one predicate asks, each with that predicate: "시장의 규모와 중국이
+    차지하는 비율은 얼마인가요?" -> "시장의 규모는 얼마인가요?", "중국이 차지하는 비율은
+    얼마인가요?". A clause on the left stays as it is ("신청할 수 있는지"). [] when the
+    question asks one thing."""
+    found = coordination(question)
+    if found is None:
+        return []
+    (a, b), (_, m) = found.joint, found.marker
+    left = question[:a].rstrip(" ,")
+    if not found.left_is_clause:
+        left = f"{left}{particle_after(left, found.particle)}{question[m:]}"
+    return [left, question[b:].strip(" ,")]

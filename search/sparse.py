@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kiwipiepy import Kiwi
 
-from korean import CLAUSE_ENDINGS
+from korean import CLAUSE_ENDINGS, COMITATIVE_ADVERBS, WH_WORD
 
 # Content-bearing morpheme tags: nouns, numbers, foreign words, roots, verb/adjective stems.
 CONTENT_TAGS = frozenset(
@@ -22,9 +22,23 @@ CONTENT_TAGS = frozenset(
 )
 _NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 _PREDICATE = ("VV", "VA", "VX", "XSV", "XSA")
+# What ends a noun phrase: nouns, numbers, suffixes ("…별", "-적").
+_HEAD_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "SN", "SL", "SH", "XSN"})
 _ASKED_PARTICLES = frozenset({"JKS", "JKO", "JKC"})
 # Morphemes so common in our documents that they carry no signal as query terms.
 _STOP = frozenset({"하", "있", "되", "것", "수", "등", "및", "이", "그", "때", "년", "월", "일"})
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Two things asked with one predicate, "[A]와 [B]는 무엇인가요?": character offsets of
+    the "와/과" between them (`joint`), of the topic or subject particle before the question
+    word (`marker`, with its `particle`), and whether A is a clause ("…할 수 있는지와")."""
+
+    joint: tuple[int, int]
+    marker: tuple[int, int]
+    particle: str
+    left_is_clause: bool
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,54 @@ class KiwiBM25:
             if not verb:
                 ends.append(tok.start + tok.len)
         return ends
+
+    def coordination(self, text: str) -> Coordination | None:
+        """Where a question asks two noun phrases with one predicate: "시장의 규모와 중국이
+        차지하는 비율은 얼마인가요?", "가장 높은 연령대와 가장 많이 구매하는 상품 유형은
+        무엇인가요?", "신청할 수 있는지와, 그 경우 … 요건은 무엇인가요?". None when "X와" is
+        inside the second phrase rather than beside it: a companion ("정부와 협력하는 기관",
+        "중소기업과 함께 참여하는"), a bare noun beside another in a case the second phrase's
+        verb takes ("A와 B가 관여하는 부분", "서울과 부산에서 열리는 행사"; a modified one,
+        "센터의 운영 기간과 기업이 내는 임대료", is a thing of its own), or "A와 B의 차이"
+        (one thing about both)."""
+        toks = [t for t in self._kiwi.tokenize(text) if t.tag != "SP"]
+        marker = None
+        for i, tok in enumerate(toks):  # the particle just before the question word
+            topic = tok.tag == "JX" and tok.form in ("은", "는")
+            after = text[tok.start + tok.len :].lstrip()
+            if (topic or tok.tag == "JKS") and WH_WORD.match(after):
+                marker = i
+        if marker is None:
+            return None
+        ands = [i for i in range(1, marker) if toks[i].form in ("와", "과")
+                and toks[i].tag in ("JC", "JKB")]  # fmt: skip
+        joint = ands[-1] if ands else None
+        if joint is None:
+            return None
+        right = toks[joint + 1 : marker]
+        if not right or right[-1].tag not in _HEAD_TAGS or any(t.tag == "JKG" for t in right):
+            return None
+        first = right[0]
+        if (
+            first.tag.startswith(_PREDICATE)
+            or any(t.form in COMITATIVE_ADVERBS for t in right)
+            or (len(right) > 1 and right[1].tag.startswith(("XSV", "XSA")))
+        ):  # "협력하는 기관", "함께 참여하는": "X와" belongs to the verb
+            return None
+        before = toks[joint - 1]
+        clause = before.tag == "EC" and before.form.endswith("지")  # "신청할 수 있는지와"
+        if not clause:
+            if before.tag not in _HEAD_TAGS:
+                return None
+            run = joint - 1
+            while run > 0 and toks[run - 1].tag in _HEAD_TAGS:
+                run -= 1
+            modified = run > 0 and toks[run - 1].tag in ("JKG", "ETM")  # "시장의 규모"
+            if not modified and any(t.tag.startswith("JK") for t in right):
+                return None  # "A와 B가 관여하는 부분", "서울과 부산에서 열리는 행사": both
+        j, m = toks[joint], toks[marker]
+        return Coordination((j.start, j.start + j.len), (m.start, m.start + m.len), m.form,
+                            clause)  # fmt: skip
 
     def conjuncts(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the first noun phrases joined by 와/과/하고/(이)랑/및: "IP스타기업과

@@ -268,6 +268,27 @@ def test_a_question_asking_two_things_is_answered_clause_by_clause(
     assert isinstance(alone, dict) and alone["properties"]["parts"]["minItems"] == 1
 
 
+def test_two_phrases_asked_with_one_predicate_are_answered_part_by_part(
+    sample_retriever: Retriever,
+) -> None:
+    """ "총 예산과 입주 기업 수는 얼마인가요?" asks two things: the budget stated does not
+    answer the count, which says so on its own."""
+    asked = "대구시 AI 대전환 사업의 총 예산과 입주 기업 수는 얼마인가요?"
+    probe = ScriptedLLM(reply(part("none", []), part("none", [])))
+    select_assistant(sample_retriever, probe).ask(asked)
+    n = unit_number(probe, "총 예산은 236억")
+    llm = ScriptedLLM(reply(part("value", [n], "236억 원"), part("none", [])))
+    ans = select_assistant(sample_retriever, llm).ask(asked)
+    assert ans.checks["parts"] == (
+        "대구시 AI 대전환 사업의 총 예산은 얼마인가요? | 입주 기업 수는 얼마인가요?"
+    )
+    lines = ans.answer.splitlines()
+    assert lines[:2] == ["**1) 대구시 AI 대전환 사업의 총 예산은 얼마인가요?**", "**236억 원** [1]"]
+    assert lines[-2:] == ["**2) 입주 기업 수는 얼마인가요?**", NOT_FOUND]
+    schema = llm.schemas[0]
+    assert isinstance(schema, dict) and schema["properties"]["parts"]["minItems"] == 2
+
+
 def test_the_first_part_shows_while_the_model_writes_the_others(
     sample_retriever: Retriever,
 ) -> None:

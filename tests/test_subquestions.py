@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
+from korean import particle_after
 from rag import AnswerSettings, Assistant
-from rag.subquestions import clause_questions, sub_questions
+from rag.subquestions import clause_questions, coordinated_questions, sub_questions
 from search import KiwiBM25, Retriever
+from search.sparse import Coordination
 from tests.fakes import ScriptedLLM
 
 BOTH = "대구와 울산의 AI 대전환 사업 예산은 각각 얼마인가요?"
@@ -109,6 +111,45 @@ def test_a_question_asking_two_things_in_one_sentence_is_read_clause_by_clause(
     kiwi, question: str, parts: list[str]
 ) -> None:
     assert clause_questions(question, KiwiBM25(kiwi).clause_ends) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("2025년 수출바우처 사업의 총 예산과 기업당 지원 한도는 얼마인가요?",
+         ["2025년 수출바우처 사업의 총 예산은 얼마인가요?", "기업당 지원 한도는 얼마인가요?"]),
+        ("참여기업이 가장 많은 업종과 지원금이 가장 큰 과제 유형은 무엇인가요?",
+         ["참여기업이 가장 많은 업종은 무엇인가요?", "지원금이 가장 큰 과제 유형은 무엇인가요?"]),
+        ("센터의 운영 기간과 입주 기업이 내는 임대료는 얼마인가요?",
+         ["센터의 운영 기간은 얼마인가요?", "입주 기업이 내는 임대료는 얼마인가요?"]),
+        # a clause on the left keeps its own ending
+        ("협약 기간을 연장할 수 있는지와, 그 경우 제출해야 하는 서류는 무엇인가요?",
+         ["협약 기간을 연장할 수 있는지", "그 경우 제출해야 하는 서류는 무엇인가요?"]),
+        # "X와" inside the phrase asked about: one thing
+        ("대학과 협력하는 기관은 어디인가요?", []),
+        ("지자체와 함께 참여하는 기관은 어디인가요?", []),
+        ("수요기업과 공급기업이 함께 내는 서류는 무엇인가요?", []),
+        ("대구와 부산에서 열리는 설명회는 언제인가요?", []),
+        ("AI바우처와 데이터바우처의 차이는 무엇인가요?", []),
+        ("사업의 주관기관과 참여기업이 함께 내는 서류는 무엇인가요?", []),
+        ("교육과 컨설팅을 지원하나요?", []),
+    ],
+)  # fmt: skip
+def test_two_phrases_asked_with_one_predicate_are_two_parts(
+    kiwi, question: str, parts: list[str]
+) -> None:
+    assert coordinated_questions(question, KiwiBM25(kiwi).coordination) == parts
+
+
+def test_each_coordinated_part_takes_the_question_s_predicate_with_its_own_particle() -> None:
+    question = "사업 예산과 지원 인원은 얼마인가요?"
+    found = Coordination(joint=(5, 6), marker=(12, 13), particle="은", left_is_clause=False)
+    assert coordinated_questions(question, lambda _: found) == [
+        "사업 예산은 얼마인가요?", "지원 인원은 얼마인가요?"
+    ]  # fmt: skip
+    assert coordinated_questions(question, lambda _: None) == []
+    assert [particle_after(w, "은") for w in ("규모", "요건", "AI", "")] == ["는", "은", "은", "은"]
+    assert [particle_after(w, "가") for w in ("기관", "대상자")] == ["이", "가"]
 
 
 def test_clauses_past_the_last_part_stay_in_it() -> None:
