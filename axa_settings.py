@@ -114,8 +114,8 @@ class Settings(BaseSettings):
         "when together they cover the question.",
     )  # fmt: skip
     select_clause_parts: bool = Field(
-        True, description="A question asking two things ('무엇이며, 그 이유는') is answered "
-        "clause by clause.",
+        True, description="A question asking two things ('무엇이며, 그 이유는', 'A의 규모와 "
+        "B의 비율은 얼마') is answered part by part.",
     )  # fmt: skip
 
     # --- LLM ---------------------------------------------------------------------------------

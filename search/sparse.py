@@ -41,6 +41,16 @@ class Coordination:
     left_is_clause: bool
 
 
+_PAIRED_MARKS = ("()", "[]", "‘’", "“”", "「」", "『』", "《》", "〈〉", "<>")
+
+
+def _inside_quotes(before: str) -> bool:
+    """Whether a quote or bracket opened in `before` is still open."""
+    if any(before.count(a) > before.count(b) for a, b in _PAIRED_MARKS):
+        return True
+    return before.count("'") % 2 == 1 or before.count('"') % 2 == 1
+
+
 @dataclass(frozen=True)
 class SparseVec:
     indices: list[int]
@@ -157,6 +167,8 @@ class KiwiBM25:
             if not modified and any(t.tag.startswith("JK") for t in right):
                 return None  # "A와 B가 관여하는 부분", "서울과 부산에서 열리는 행사": both
         j, m = toks[joint], toks[marker]
+        if _inside_quotes(text[: j.start]):
+            return None  # "'연구와 개발' 지원 규모": a name
         return Coordination((j.start, j.start + j.len), (m.start, m.start + m.len), m.form,
                             clause)  # fmt: skip
 

@@ -133,6 +133,8 @@ def test_a_question_asking_two_things_in_one_sentence_is_read_clause_by_clause(
         ("AI바우처와 데이터바우처의 차이는 무엇인가요?", []),
         ("사업의 주관기관과 참여기업이 함께 내는 서류는 무엇인가요?", []),
         ("교육과 컨설팅을 지원하나요?", []),
+        ("'연구와 개발' 지원 규모는 얼마인가요?", []),  # a name in quotes
+        ("「기술 개발과 사업화」 과제 유형은 무엇인가요?", []),
     ],
 )  # fmt: skip
 def test_two_phrases_asked_with_one_predicate_are_two_parts(
