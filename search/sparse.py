@@ -41,7 +41,9 @@ class Coordination:
     left_is_clause: bool
 
 
-_PAIRED_MARKS = ("()", "[]", "‘’", "“”", "「」", "『』", "《》", "〈〉", "<>")
+_PAIRED_MARKS: tuple[tuple[str, str], ...] = tuple(
+    (pair[0], pair[1]) for pair in ("()", "[]", "‘’", "“”", "「」", "『』", "《》", "〈〉", "<>")
+)
 
 
 def _inside_quotes(before: str) -> bool:
