@@ -82,7 +82,8 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                 docs,
                 load=_dacon_with_docs(docs),
                 looked_at="the first 50 were run and their answers read in earlier sessions "
-                "(their failures again when table rows were kept whole in chunks); the other 58 "
+                "(their failures again when table rows were kept whole in chunks, and "
+                "TRAIN_274's answer when two-phrase questions were split); the other 58 "
                 "were not",
             ),
             Suite(
@@ -93,7 +94,9 @@ def suites(shared: Path = DEFAULT_SHARED) -> dict[str, Suite]:
                 looked_at="all 114 were run and their failures read in earlier sessions; "
                 "its refusals again when the second look was built, its questions' "
                 "clauses when two-clause questions were split, and its 13 split questions "
-                "with a part left unanswered when that part got its own second look",
+                "with a part left unanswered when that part got its own second look, and "
+                "its questions asking two noun phrases with one predicate (2, 15, 17, 22, 47, "
+                "95, 104) when those were split",
             ),
         )
     }
