@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from korean import ASKS_IN_CLAUSE, MULTI_PART, particle_after
-from search.sparse import Coordination
+from search import Coordination
 
 MAX_PARTS = 4
 

@@ -27,11 +27,12 @@ from .fusion import convex, convex_search
 from .index import Hit, IndexBusyError, IndexMismatchError, SearchFilter, VectorIndex
 from .openai_embedding import EmbeddingServerError, OpenAIEmbedder
 from .retrieve import Reranker, Retrieval, Retriever
-from .sparse import KiwiBM25, SparseVec, term_id
+from .sparse import Coordination, KiwiBM25, SparseVec, term_id
 from .store import Store
 
 __all__ = [
     "Chunk",
+    "Coordination",
     "Document",
     "E5Embedder",
     "Embedder",

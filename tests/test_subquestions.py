@@ -9,8 +9,7 @@ import pytest
 from korean import particle_after
 from rag import AnswerSettings, Assistant
 from rag.subquestions import clause_questions, coordinated_questions, sub_questions
-from search import KiwiBM25, Retriever
-from search.sparse import Coordination
+from search import Coordination, KiwiBM25, Retriever
 from tests.fakes import ScriptedLLM
 
 BOTH = "대구와 울산의 AI 대전환 사업 예산은 각각 얼마인가요?"
