@@ -75,6 +75,7 @@ from .questions import (
     REQUEST,
     WH_WORD,
     YES_NO_END,
+    answers_with_count_for_place_or_time,
     particle_after,
 )
 from .regions import REGIONS, region_mentions, region_spans, regions_in
@@ -172,6 +173,7 @@ __all__ = [
     "YES_NO_END",
     "Fact",
     "answer_sentences",
+    "answers_with_count_for_place_or_time",
     "column_unit",
     "denied",
     "extract_facts",

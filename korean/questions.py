@@ -40,6 +40,20 @@ MULTI_PART = re.compile(
 # that asks something is a part of its own, answered or said not found on its own.
 CLAUSE_ENDINGS = frozenset({"며", "으며", "이며", "고"})
 ASKS_IN_CLAUSE = re.compile(WH_WORD.pattern + r"|설명|서술")
+# A where/when question answered with a count or an amount ("울산 사업의 선정 기업 명단은
+# 어디에 있나요?" -> "5개 지역") has picked a statement about something else: a place or a
+# time is never a bare number of things. A part that also asks how many (몇, 얼마) may.
+ASKS_PLACE_OR_TIME = re.compile(r"어디|언제")
+ASKS_QUANTITY = re.compile(r"몇|얼마")
+BARE_COUNT = re.compile(r"^\s*\d[\d,.]*\s*(?:개(?!월)|곳|명|건|회|종|억|만|원|%)")
+
+
+def answers_with_count_for_place_or_time(question: str, answer: str) -> bool:
+    """Whether `answer` is a count or an amount while `question` asks where or when only."""
+    asks = ASKS_PLACE_OR_TIME.search(question) and not ASKS_QUANTITY.search(question)
+    return bool(asks and BARE_COUNT.match(answer))
+
+
 # Adverbs that make "X와" a companion, not a second thing asked: "중소기업과 함께 참여하는
 # 기관은 어디인가요?" asks one thing.
 COMITATIVE_ADVERBS = frozenset({"함께", "같이", "더불어"})

@@ -25,6 +25,7 @@ from korean import (
     SHORT_YEAR,
     SPACE_BEFORE_UNIT,
     WH_WORD,
+    answers_with_count_for_place_or_time,
     extract_facts,
     same_fact,
 )
@@ -134,6 +135,9 @@ def _part(
     answer = " ".join(str(raw.get("answer") or "").split())
     if not answer:
         return PartChoice(kind if chosen else "none", tuple(chosen), "", verdict)
+    if answers_with_count_for_place_or_time(question, answer):
+        dropped.append(f"answer {answer!r} (a count for a where or when question)")
+        return PartChoice("none", ())
     holding = [n for n in chosen if holds(_said(units[n]), answer, terms)]
     rest = [n for n in chosen if n not in holding] if kind in ("list", "procedure") else []
     if not holding:  # the model named the wrong unit: the one that holds its answer instead
@@ -309,6 +313,8 @@ def early_answer(
     try:
         answer = " ".join(str(json.loads(f'"{m.group(1)}"')).split())
     except ValueError:
+        return None
+    if answers_with_count_for_place_or_time(question, answer):
         return None
     found = [u for u in units if holds(_said(u), answer, terms)]
     if not answer or not found:

@@ -160,6 +160,31 @@ def test_a_part_with_no_unit_says_so_and_the_other_part_is_answered() -> None:
     assert lines[-2:] == ["**2) B 사업의 지원 규모는?**", NOT_FOUND]
 
 
+def test_a_count_does_not_answer_where_or_when() -> None:
+    """A place or a time is never a bare number of things: "4개사 내외", held by its unit, is
+    no answer to "어디에 내나요?" or "언제 뽑나요?"; that part says not found, the other
+    part is still answered, and nothing of it shows early."""
+    from rag.selection import EarlyView
+
+    count = part("value", [2], "4개사 내외")
+    for asked in ("신청서는 어디에 내나요?", "선정 결과는 언제 나오나요?"):
+        sel = parse_selection(reply(count), 1, UNITS, words, [asked])
+        assert sel.empty and "answer '4개사 내외' (a count for a where or when question)" in (
+            sel.dropped
+        )
+        assert EarlyView([asked], UNITS, words, asked, yes_no=False).feed(reply(count)) == ""
+    parts = ["언제 뽑나요?", "예산은 얼마인가요?"]
+    sel = parse_selection(reply(count, part("value", [3], "140억 원")), 2, UNITS, words, parts)
+    assert sel.parts[0].units == () and sel.parts[1].value == "140억 원"
+    # how many, asked with where or when, may be a count; a time may be written in months
+    for asked in ("언제 몇 개사를 뽑나요?", "어디에서 얼마나 뽑나요?"):
+        assert parse_selection(reply(count), 1, UNITS, words, [asked]).parts[0].value
+    months = [Unit(1, 1, "협약 후 3개월 이내에 결과보고서를 낸다.")]
+    held = parse_selection(reply(part("value", [1], "3개월 이내")), 1, months, words,
+                           ["결과보고서는 언제까지 내나요?"])  # fmt: skip
+    assert held.parts[0].value == "3개월 이내"
+
+
 def test_a_sum_the_question_asks_for_is_computed_and_shown() -> None:
     sel = parse_selection(reply(part("value", [3], "140억 원"), part("value", [4], "96억 원")), 2,
                           UNITS, words)  # fmt: skip
