@@ -41,9 +41,10 @@ class Coordination:
     left_is_clause: bool
 
 
-_PAIRED_MARKS: tuple[tuple[str, str], ...] = tuple(
-    (pair[0], pair[1]) for pair in ("()", "[]", "‘’", "“”", "「」", "『』", "《》", "〈〉", "<>")
-)
+_PAIRED_MARKS = (
+    ("(", ")"), ("[", "]"), ("‘", "’"), ("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"),
+    ("〈", "〉"), ("<", ">"),
+)  # fmt: skip
 
 
 def _inside_quotes(before: str) -> bool:
