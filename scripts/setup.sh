@@ -35,9 +35,13 @@ fi
 # --- embedded CPU runtime: llama-cpp-python has no Linux wheel on PyPI, so it is compiled ----
 cpu_flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 has() { [[ " $cpu_flags " == *" $1 "* ]]; }
-# Not -march=native: some virtual machines report AMX that they cannot run (ggml segfaults).
+# Not -march=native, no AMX: on this 2-core VM a tile-product probe runs, but llama.cpp 0.3.36
+# built with GGML_AMX_INT8 dies with SIGILL on its first prompt read, even with the AMX weight
+# buffer unused (measured 2026-12-05).
 cmake_args="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
-cmake_args+=" -DLLAVA_BUILD=OFF -DGGML_OPENMP=ON"
+# No runtime repack: the repacked Q4_K layout read the selection prompt at 0.57x the plain
+# kernels' pace on 2 AVX-512 cores and wrote no faster (benchmarks/prompt_read.py).
+cmake_args+=" -DGGML_CPU_REPACK=OFF -DLLAVA_BUILD=OFF -DGGML_OPENMP=ON"
 for f in avx avx2 fma f16c; do has "$f" && cmake_args+=" -DGGML_${f^^}=ON" || cmake_args+=" -DGGML_${f^^}=OFF"; done
 if has avx512f; then
   cmake_args+=" -DGGML_AVX512=ON"
@@ -56,7 +60,7 @@ if ! "$VPY" -c 'import llama_cpp, llama_cpp.server' 2>/dev/null \
     say "flags: $cmake_args"
     mkdir -p "$wheel_dir"
     CMAKE_ARGS="$cmake_args" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
-      "$VPY" -m pip wheel -q --no-deps -w "$wheel_dir" "llama-cpp-python==$LLAMA_VERSION"
+      "$VPY" -m pip wheel -q --no-deps --no-cache-dir -w "$wheel_dir" "llama-cpp-python==$LLAMA_VERSION"
   fi
   whl=$(ls "$wheel_dir"/llama_cpp_python-*.whl | head -1)
   "$VPY" -m pip install -q -c constraints.txt --force-reinstall --no-deps "$whl"
