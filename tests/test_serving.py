@@ -95,6 +95,16 @@ def test_vllm_command() -> None:
     assert "--enable-prefix-caching" in cmd and cmd[-2:] == ["--api-key", "k"]
 
 
+def test_embedded_server_command(tmp_path: Path) -> None:
+    """Loopback only, and no vocabulary scores kept for every prompt token: the server's
+    default (for logprobs, which nothing here asks for) read gongo's prompts at about 0.87x."""
+    cmd = EmbeddedLlamaServer(tmp_path / "m.gguf", alias="m", port=8123, threads=2).command()
+    assert cmd[1:3] == ["-m", "llama_cpp.server"]
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--logits_all") + 1] == "false"
+    assert cmd[cmd.index("--n_threads_batch") + 1] == "2"
+
+
 @pytest.mark.parametrize(
     "bad",
     [{"gpu_memory_utilization": 1.5}, {"tensor_parallel_size": 0}, {"max_model_len": 100}],
