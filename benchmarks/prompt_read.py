@@ -96,7 +96,7 @@ def main() -> None:
         f"model: {path.name}; {args.tokens} prompt tokens, {threads} threads, "
         f"median of {args.repeat}"
     )
-    print(f"build: {'AMX' if 'AMX_INT8 = 1' in info else 'no AMX'} ({info.strip()})")
+    print(f"build: {info.strip()}")
     print(f"plain kernels:       {plain:7.1f} tokens/s  {args.tokens / plain:5.2f} s")
     print(
         f"extra weight layout: {extra:7.1f} tokens/s  {args.tokens / extra:5.2f} s  "
