@@ -7,8 +7,10 @@ numbered statements on gongo), so the prompt-read rate decides it on a CPU. This
 model twice through llama.cpp's C API: with plain CPU kernels (the baseline) and with the extra
 weight layouts the build carries (llama.cpp's runtime repack, when it is built in), reads the
 same Korean prompt with each, writes 48 tokens one by one, and prints tokens/s and the ratios.
-setup.sh builds without the repack since this measured it at 0.57x the plain prompt read on
-2 AVX-512 cores; on a build without it both rows read at the same pace.
+The chat server turns the repack off for its model (`serving/llama_server.py`) since this
+measured it at 0.57-0.66x the plain prompt read on 2 AVX-512 cores; the build keeps it for e5's
+Q4_0 weights, which embed at 1.5x with it (benchmarks/embedders.py). On a build without the
+repack both rows read at the same pace.
 """
 
 from __future__ import annotations

@@ -39,9 +39,10 @@ has() { [[ " $cpu_flags " == *" $1 "* ]]; }
 # built with GGML_AMX_INT8 dies with SIGILL on its first prompt read, even with the AMX weight
 # buffer unused (measured 2026-12-05).
 cmake_args="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
-# No runtime repack: the repacked Q4_K layout read the selection prompt at 0.57x the plain
-# kernels' pace on 2 AVX-512 cores and wrote no faster (benchmarks/prompt_read.py).
-cmake_args+=" -DGGML_CPU_REPACK=OFF -DLLAVA_BUILD=OFF -DGGML_OPENMP=ON"
+# The runtime weight repack stays built in: e5's Q4_0 weights embed at 1.5x the plain pace with
+# it (benchmarks/embedders.py). The chat server turns it off for its Q4_K model, which reads a
+# prompt at 0.6x with it (serving/llama_server.py, benchmarks/prompt_read.py).
+cmake_args+=" -DLLAVA_BUILD=OFF -DGGML_OPENMP=ON"
 for f in avx avx2 fma f16c; do has "$f" && cmake_args+=" -DGGML_${f^^}=ON" || cmake_args+=" -DGGML_${f^^}=OFF"; done
 if has avx512f; then
   cmake_args+=" -DGGML_AVX512=ON"

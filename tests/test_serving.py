@@ -99,10 +99,31 @@ def test_embedded_server_command(tmp_path: Path) -> None:
     """Loopback only, and no vocabulary scores kept for every prompt token: the server's
     default (for logprobs, which nothing here asks for) read gongo's prompts at about 0.87x."""
     cmd = EmbeddedLlamaServer(tmp_path / "m.gguf", alias="m", port=8123, threads=2).command()
-    assert cmd[1:3] == ["-m", "llama_cpp.server"]
+    assert cmd[1:3] == ["-m", "serving.llama_server"]
+    assert cmd[cmd.index("--weight_repack") + 1] == "false"
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--logits_all") + 1] == "false"
     assert cmd[cmd.index("--n_threads_batch") + 1] == "2"
+
+
+def test_weight_repack_off_is_a_model_default() -> None:
+    """Llama() reads llama.cpp's model defaults: the server's switch edits only that field."""
+    import llama_cpp
+
+    from serving.llama_server import without_repack
+
+    assert llama_cpp.llama_model_default_params().use_extra_bufts is True
+    plain = without_repack(llama_cpp.llama_model_default_params)()
+    assert plain.use_extra_bufts is False
+    assert plain.n_gpu_layers == llama_cpp.llama_model_default_params().n_gpu_layers
+
+
+def test_chat_server_loads_its_weights_without_repack(llm_server: EmbeddedLlamaServer) -> None:
+    """The real server: llama.cpp logs a CPU_REPACK buffer for any weight it repacks."""
+    assert llm_server.log_path is not None
+    log_text = llm_server.log_path.read_text(errors="replace")
+    assert "CPU_Mapped model buffer size" in log_text
+    assert "CPU_REPACK" not in log_text
 
 
 @pytest.mark.parametrize(
