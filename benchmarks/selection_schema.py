@@ -1,0 +1,117 @@
+"""How long the model takes to reach its answer under the selection schema: a one-part
+question's object alone against the same object wrapped in {"parts": [...]}.
+
+    python benchmarks/selection_schema.py [--corpus examples/corpus] [--rounds 2]
+
+The model writes every token a JSON schema fixes one by one, at the pace it writes its answer
+(about 11 tokens/s on 2 cores), so the tokens before `{"answer": "` are time before the first
+character a user sees. This ingests the corpus into a temporary data dir, asks each question
+once to capture the real selection prompt (retrieval, statements, parts), reads that prompt
+once so the server holds it, then sends it again with each schema, alternating, `--rounds`
+times: both forms read the same cached prompt, and only what the model writes differs. Prints,
+per form, the median time to the answer's first character and to the end of the reply, with
+the ratio of the one-object form to the wrapped one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from axa_settings import Settings
+from axa_wiring import chat_model, local_model_path, make_assistant, make_ingestor, open_store
+from rag.prompts import selection_schema
+
+QUESTIONS = [
+    "대구시 AI 대전환 사업의 총 예산은?",
+    "울산 AI 대전환 사업의 주관기관은 어디인가요?",
+    "지역 주도형 AI 대전환 사업 공모의 신청 마감일은 언제인가요?",
+    "대구 AI 혁신센터는 어디에 들어서나요?",
+    "울산시는 AI 솔루션 도입 지원을 몇 건 목표로 하나요?",
+    "데이터프리존은 누가 이용할 수 있나요?",
+]
+ANSWER_OPENED = re.compile(r'"answer"\s*:\s*"[^"]')
+
+
+class Recorder:
+    """The chat model as the assistant sees it, keeping each selection request's messages."""
+
+    def __init__(self, llm: object) -> None:
+        self.llm = llm
+        self.selections: list[tuple[list[dict[str, str]], int]] = []
+
+    def stream(self, messages: Sequence[dict[str, str]], max_tokens: int,
+               temperature: float, json_schema: object = None) -> Iterator[str]:  # fmt: skip
+        if isinstance(json_schema, dict) and "answer" in str(json_schema):
+            self.selections.append((list(messages), max_tokens))
+        return self.llm.stream(messages, max_tokens=max_tokens, temperature=temperature,  # type: ignore[attr-defined]
+                               json_schema=json_schema)  # fmt: skip
+
+
+def timed(llm: object, messages: list[dict[str, str]], max_tokens: int,
+          schema: dict[str, object]) -> tuple[float, float, str]:  # fmt: skip
+    """(seconds to the answer's first character, seconds to the end, the reply)."""
+    t0 = time.perf_counter()
+    first, text = float("nan"), ""
+    for delta in llm.stream(messages, max_tokens=max_tokens, temperature=0.0,  # type: ignore[attr-defined]
+                            json_schema=schema):  # fmt: skip
+        text += delta
+        if first != first and ANSWER_OPENED.search(text):
+            first = time.perf_counter() - t0
+    return first, time.perf_counter() - t0, text
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", type=Path, default=Path("examples/corpus"))
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    base = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = base.model_copy(update={"data_dir": Path(tmp)})
+        if base.llm_model_path is None and base.llm_base_url is None:
+            settings = settings.model_copy(update={"llm_model_path": local_model_path(base)})
+        store = open_store(settings)
+        make_ingestor(settings, store).ingest([args.corpus])
+        with chat_model(settings) as llm:
+            rec = Recorder(llm)
+            assistant = make_assistant(settings, store, rec)  # type: ignore[arg-type]
+            for q in QUESTIONS:
+                assistant.ask(q)
+            store.close()
+            forms = {"one object": [], "wrapped": []}  # type: dict[str, list[tuple[float, float]]]
+            for messages, max_tokens in rec.selections:
+                n_units = sum(1 for line in messages[-1]["content"].splitlines()
+                              if re.match(r"\[\d+\] ", line))  # fmt: skip
+                if "2) " in messages[-1]["content"].split("[질문의 부분]")[-1]:
+                    continue  # several parts: the same schema either way
+                one = selection_schema(1, n_units)
+                wrapped = {
+                    "type": "object",
+                    "required": ["parts"],
+                    "properties": {
+                        "parts": {"type": "array", "items": one, "minItems": 1, "maxItems": 1}
+                    },
+                }
+                timed(llm, messages, max_tokens, one)  # the server reads and keeps the prompt
+                for _ in range(args.rounds):
+                    for name, schema in (("wrapped", wrapped), ("one object", one)):
+                        first, total, _ = timed(llm, messages, max_tokens, schema)
+                        forms[name].append((first, total))
+    print(f"{len(forms['wrapped'])} timings per form ({args.rounds} rounds), prompt held")
+    med = {n: (statistics.median(f for f, _ in v), statistics.median(t for _, t in v))
+           for n, v in forms.items()}  # fmt: skip
+    for name, (first, total) in med.items():
+        print(f"{name:11}  answer's first character {first:5.2f} s   whole reply {total:5.2f} s")
+    (f1, t1), (f0, t0) = med["one object"], med["wrapped"]
+    print(f"one object / wrapped: first character {f1 / f0:.2f}x, whole reply {t1 / t0:.2f}x "
+          f"({f0 - f1:+.2f} s, {t0 - t1:+.2f} s)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
