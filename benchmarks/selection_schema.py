@@ -91,7 +91,7 @@ def main() -> None:
                 if "2) " in messages[-1]["content"].split("[질문의 부분]")[-1]:
                     continue  # several parts: the same schema either way
                 one = selection_schema(1, n_units)
-                wrapped = {
+                wrapped: dict[str, object] = {
                     "type": "object",
                     "required": ["parts"],
                     "properties": {

@@ -162,7 +162,7 @@ def selection_schema(n_parts: int, n_units: int, max_units: int = 4) -> dict[str
     unit_ids: dict[str, object] = {"type": "integer", "enum": list(range(1, n_units + 1))}
     if n_units == 0:
         unit_ids = {"type": "integer", "enum": [0]}
-    part = {
+    part: dict[str, object] = {
         "type": "object",
         "properties": {
             "answer": {"type": "string", "maxLength": 100},
