@@ -154,11 +154,7 @@ VERDICTS = ("yes", "no", "conditional", "none")
 
 
 def selection_schema(n_parts: int, n_units: int, max_units: int = 4) -> dict[str, object]:
-    """One object per part, in order; unit numbers only from the list shown. A question of one
-    part gets that part's object alone, as the system prompt's example writes it: the model
-    writes every token the schema fixes one by one, at the pace of its answer, and
-    `{"parts": [` before `{"answer": "` cost five of them (about 0.55 s of the first token on
-    2 cores)."""
+    """One object per part, in order; unit numbers only from the list shown."""
     unit_ids: dict[str, object] = {"type": "integer", "enum": list(range(1, n_units + 1))}
     if n_units == 0:
         unit_ids = {"type": "integer", "enum": [0]}
@@ -172,8 +168,6 @@ def selection_schema(n_parts: int, n_units: int, max_units: int = 4) -> dict[str
         },
         "required": ["answer", "units", "type", "verdict"],
     }
-    if n_parts == 1:
-        return part
     return {
         "type": "object",
         "properties": {

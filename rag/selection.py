@@ -171,8 +171,6 @@ def parse_selection(
     except ValueError:
         return Selection(empty, False)
     raw_parts = data.get("parts") if isinstance(data, dict) else None
-    if n_parts == 1 and isinstance(data, dict) and "parts" not in data and "answer" in data:
-        raw_parts = [data]  # one part's object alone (`selection_schema` for one part)
     if not isinstance(raw_parts, list):
         return Selection(empty, False)
     dropped: list[str] = []

@@ -99,9 +99,7 @@ UNITS = [Unit(1, 1, "- 대전에 본사, 지사, 또는 기업부설연구소가
 
 
 def reply(*parts: dict) -> str:
-    """The reply the schema asks for: one part's object alone, or several under "parts"."""
-    data = parts[0] if len(parts) == 1 else {"parts": list(parts)}
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps({"parts": list(parts)}, ensure_ascii=False)
 
 
 def part(kind: str, units: list[int], answer: str = "", verdict: str = "none") -> dict:
@@ -223,20 +221,6 @@ def test_the_schema_allows_only_the_units_shown() -> None:
     assert parts["minItems"] == parts["maxItems"] == 2
     assert parts["items"]["properties"]["units"]["items"]["enum"] == [1, 2, 3]
     assert list(parts["items"]["properties"]) == ["answer", "units", "type", "verdict"]
-    assert selection_schema(1, 3) == parts["items"]  # one part: its object alone
-
-
-def test_one_part_is_read_alone_or_in_a_list() -> None:
-    """The one-part schema's object alone, or a server that wrote the list anyway; a lone
-    object does not stand for two parts."""
-    alone = json.dumps(part("value", [2], "4개사 내외"), ensure_ascii=False)
-    listed = json.dumps({"parts": [part("value", [2], "4개사 내외")]}, ensure_ascii=False)
-    for text in (alone, listed):
-        sel = parse_selection(text, 1, UNITS, words)
-        assert sel.valid and sel.parts[0].value == "4개사 내외" and sel.parts[0].units == (2,)
-    two = parse_selection(alone, 2, UNITS, words)
-    assert two.empty and not two.valid
-    assert parse_selection('{"units": [2]}', 1, UNITS, words).empty
 
 
 # --- the whole path in the Assistant -------------------------------------------------------------
@@ -271,7 +255,7 @@ def test_the_assistant_quotes_the_chosen_unit(sample_retriever: Retriever) -> No
     assert ans.sources[0].file == "대구_AI대전환_사업_개요.pdf" and ans.sources[0].page == 1
     assert ans.checks["mode"] == "select" and ans.checks["selected"] == [[n]]
     schema = llm.schemas[0]
-    assert isinstance(schema, dict) and schema["required"] == ["answer", "units", "type", "verdict"]
+    assert isinstance(schema, dict) and schema["required"] == ["parts"]
     assert "[질문]" in llm.requests[0][1]["content"]
 
 
@@ -306,7 +290,7 @@ def test_a_question_asking_two_things_is_answered_clause_by_clause(
     one = ScriptedLLM(reply(part("value", [n], "236억 원")))
     Assistant(sample_retriever, one, whole, today=date(2026, 11, 22)).ask(asked)
     alone = one.schemas[0]
-    assert isinstance(alone, dict) and "parts" not in alone["properties"]
+    assert isinstance(alone, dict) and alone["properties"]["parts"]["minItems"] == 1
 
 
 def test_two_phrases_asked_with_one_predicate_are_answered_part_by_part(
