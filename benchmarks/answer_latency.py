@@ -13,12 +13,15 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from axa_settings import Settings
-from axa_wiring import chat_model, make_assistant, make_ingestor, open_store
+from axa_wiring import chat_model, local_model_path, make_assistant, make_ingestor, open_store
 from rag import build_messages
 from rag.prompts import PromptPassage
+from search import Store
 
 QUESTIONS = [
     "대구시 AI 대전환 사업의 총 예산은?",
@@ -34,20 +37,29 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+@contextmanager
+def corpus_in_scratch(corpus: Path) -> Iterator[tuple[Settings, Store]]:
+    """Settings over a temporary data dir (the operator's index untouched) with `corpus`
+    ingested into it; the embedded server's model is the one the operator's settings name."""
+    base = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = base.model_copy(update={"data_dir": Path(tmp)})
+        if base.llm_model_path is None and base.llm_base_url is None:
+            settings = settings.model_copy(update={"llm_model_path": local_model_path(base)})
+        store = open_store(settings)
+        try:
+            make_ingestor(settings, store).ingest([corpus])
+            yield settings, store
+        finally:
+            store.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus", type=Path, default=Path("examples/corpus"))
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
-    base = Settings()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = base.model_copy(update={"data_dir": Path(tmp)})
-        if base.llm_model_path is None and base.llm_base_url is None:
-            settings = settings.model_copy(
-                update={"llm_model_path": base.models_dir / _filename(base)}
-            )
-        store = open_store(settings)
-        make_ingestor(settings, store).ingest([args.corpus])
+    with corpus_in_scratch(args.corpus) as (settings, store):
         with chat_model(settings) as llm:
             assistant = make_assistant(settings, store, llm)
             assistant.ask("워밍업 질문: 대구 예산")  # load weights, cache the system prompt
@@ -77,7 +89,6 @@ def main() -> None:
                             ans.answer,
                         )
                     )
-        store.close()
     print(f"model={settings.llm_model} top_k={settings.top_k} threads={settings.llm_threads}")
     print(f"{'ttft_s':>7} {'total_s':>8}  question / answer")
     for q, ttft, total, _raw, answer in rows:
@@ -89,12 +100,6 @@ def main() -> None:
     # the raw call repeats the exact prompt, so llama.cpp's prefix cache makes it a lower bound
     raw = statistics.median(r[3] for r in rows)
     print(f"raw LLM call on the same prompt (prefix-cached) p50 {raw:.2f}s")
-
-
-def _filename(settings: Settings) -> str:
-    from serving import BUNDLED_MODELS
-
-    return BUNDLED_MODELS[settings.llm_model].filename
 
 
 if __name__ == "__main__":

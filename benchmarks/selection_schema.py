@@ -23,23 +23,17 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from axa_settings import Settings
-from axa_wiring import chat_model, local_model_path, make_assistant, make_ingestor, open_store
+from answer_latency import QUESTIONS as LATENCY_QUESTIONS
+from answer_latency import corpus_in_scratch
+
+from axa_wiring import chat_model, make_assistant
 from rag.prompts import selection_schema
 
-QUESTIONS = [
-    "대구시 AI 대전환 사업의 총 예산은?",
-    "울산 AI 대전환 사업의 주관기관은 어디인가요?",
-    "지역 주도형 AI 대전환 사업 공모의 신청 마감일은 언제인가요?",
-    "대구 AI 혁신센터는 어디에 들어서나요?",
-    "울산시는 AI 솔루션 도입 지원을 몇 건 목표로 하나요?",
-    "데이터프리존은 누가 이용할 수 있나요?",
-]
+QUESTIONS = [*LATENCY_QUESTIONS, "데이터프리존은 누가 이용할 수 있나요?"]
 ANSWER_OPENED = re.compile(r'"answer"\s*:\s*"[^"]')
 
 
@@ -76,19 +70,12 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=Path("examples/corpus"))
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
-    base = Settings()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = base.model_copy(update={"data_dir": Path(tmp)})
-        if base.llm_model_path is None and base.llm_base_url is None:
-            settings = settings.model_copy(update={"llm_model_path": local_model_path(base)})
-        store = open_store(settings)
-        make_ingestor(settings, store).ingest([args.corpus])
+    with corpus_in_scratch(args.corpus) as (settings, store):
         with chat_model(settings) as llm:
             rec = Recorder(llm)
             assistant = make_assistant(settings, store, rec)  # type: ignore[arg-type]
             for q in QUESTIONS:
                 assistant.ask(q)
-            store.close()
             forms = {"one object": [], "wrapped": []}  # type: dict[str, list[tuple[float, float]]]
             for messages, max_tokens in rec.selections:
                 n_units = sum(1 for line in messages[-1]["content"].splitlines()
